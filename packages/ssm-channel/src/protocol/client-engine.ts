@@ -1,0 +1,534 @@
+/**
+ * The client side of the SSM data channel as a sans-IO state machine: no sockets, no timers. The I/O layer
+ * feeds it frames and transport events, writes the frames it emits, and calls {@link ClientEngine.onTimer}
+ * at {@link ClientEngine.nextDeadline}.
+ *
+ * Wiring, in order:
+ * 1. on every WebSocket open: `ws.send(engine.openFrame(token))` (text frame), then `engine.transportUp()`
+ *    (which resends every unacknowledged message at once);
+ * 2. every binary or text message: `engine.receive(bytes)`; on socket loss: `engine.transportDown()`;
+ * 3. after each call, (re)arm one timer at `engine.nextDeadline()` (absolute, in the `now()` clock) and call
+ *    `engine.onTimer()` when it fires;
+ * 4. `write(bytes)` returns false when the window is full: complete the Duplex write on `onWritable`;
+ * 5. release output with `consumed(n)` as the reader takes it (or set `receiveBudgetBytes: Infinity` and
+ *    drive `setReadPaused()` from `push()`/`_read()`).
+ */
+import { decodeAgentMessage } from '../codec/agent-message-decode.js';
+import { MessageType, PayloadType } from '../codec/constants.js';
+import { decodeAcknowledge } from '../codec/payloads/acknowledge.js';
+import { decodeChannelClosed } from '../codec/payloads/channel-closed.js';
+import { decodeExitCode } from '../codec/payloads/exit-code.js';
+import { decodeFlag } from '../codec/payloads/flag.js';
+import { decodeHandshakeComplete } from '../codec/payloads/handshake-complete.js';
+import { decodeHandshakeRequest, type HandshakeRequest } from '../codec/payloads/handshake-request.js';
+import { encodeHandshakeResponse } from '../codec/payloads/handshake-response.js';
+import { encodeOpenDataChannel } from '../codec/payloads/open-data-channel.js';
+import { encodeTerminalSize } from '../codec/payloads/terminal-size.js';
+import { SsmChannelError, SsmProtocolError } from '../errors.js';
+import { encodeAckFrame } from './ack-frame.js';
+import { assertNever } from './assert-never.js';
+import type { ClientEngine } from './client-engine-api.js';
+import {
+  answerHandshakeRequest,
+  type HandshakeAnswer,
+  type HandshakeCompleteInfo,
+  handshakeRefusal,
+  sessionStartInfo,
+} from './client-handshake.js';
+import {
+  type ClientEngineOptions,
+  checkTerminalSize,
+  type EngineCloseInfo,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './client-options.js';
+import {
+  type ClientCounters,
+  type ClientEnginePhase,
+  type ClientEngineStats,
+  newClientCounters,
+} from './client-stats.js';
+import { PendingInput } from './pending-input.js';
+import { type StreamConsumer, StreamReceiver } from './stream-receiver.js';
+import { StreamSender } from './stream-sender.js';
+
+export type { ClientEngine } from './client-engine-api.js';
+
+/**
+ * Creates a client engine.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT` for missing callbacks or bad bounds.
+ */
+export function createClientEngine(options: ClientEngineOptions): ClientEngine {
+  return new ClientEngineImpl(options);
+}
+
+class ClientEngineImpl implements ClientEngine {
+  readonly clientId: string;
+  #phase: ClientEnginePhase = 'starting';
+  readonly #o: ResolvedClientOptions;
+  readonly #cb: ClientEngineOptions;
+  readonly #sender: StreamSender;
+  readonly #receiver: StreamReceiver;
+  readonly #pending = new PendingInput();
+  readonly #counters: ClientCounters = newClientCounters();
+  #linkUp = false;
+  #startDeadline: number | undefined;
+  #handshake: HandshakeAnswer | undefined;
+  #desiredSize: { cols: number; rows: number } | undefined;
+  #sentSize: { cols: number; rows: number } | undefined;
+  #needWritable = false;
+  #readPaused = false;
+  #unconsumed = 0;
+  #exitCode: number | undefined;
+  /** Set while channel_closed hands over kept output regardless of the receive budget. */
+  #flushing = false;
+
+  constructor(options: ClientEngineOptions) {
+    const o = resolveClientOptions(options);
+    this.#o = o;
+    this.#cb = options;
+    this.clientId = o.clientId;
+    this.#desiredSize = o.terminalSize;
+    this.#sender = new StreamSender(
+      {
+        messageType: MessageType.InputStreamData,
+        synOnFirst: false,
+        maxMessages: o.maxUnackedMessages,
+        maxBytes: o.maxUnackedBytes,
+        maxRetransmitBurst: o.maxRetransmitBurst,
+        minRetransmitIntervalMs: 0,
+        giveUpAfterMs: o.giveUpAfterMs,
+        maxRtoMs: o.maxRtoMs,
+      },
+      o.io,
+    );
+    const consumer: StreamConsumer = {
+      consume: (payloadType, payload) => this.#consume(payloadType, payload),
+      ack: (seq, messageId) => this.#ack(seq, messageId),
+    };
+    this.#receiver = new StreamReceiver(
+      { maxMessages: o.maxReorderMessages, maxBytes: o.maxReorderBytes },
+      consumer,
+    );
+  }
+
+  get phase(): ClientEnginePhase {
+    return this.#phase;
+  }
+
+  get writable(): boolean {
+    return this.#phase === 'open' && this.#pending.bytes === 0 && this.#sender.window.hasRoom();
+  }
+
+  openFrame(tokenValue: string): string {
+    this.#refuseIfEnded();
+    if (typeof tokenValue !== 'string' || tokenValue === '') {
+      throw new SsmChannelError('INVALID_ARGUMENT', 'tokenValue must be a non-empty string');
+    }
+    return encodeOpenDataChannel({
+      requestId: this.#o.io.randomId(),
+      tokenValue,
+      clientId: this.clientId,
+      clientVersion: this.#o.clientVersion,
+    });
+  }
+
+  transportUp(): void {
+    if (this.#ended()) return;
+    this.#linkUp = true;
+    if (this.#startDeadline === undefined && Number.isFinite(this.#o.startTimeoutMs)) {
+      this.#startDeadline = this.#o.io.now() + this.#o.startTimeoutMs;
+    }
+    this.#sender.linkUp();
+    this.#pump();
+  }
+
+  transportDown(): void {
+    this.#linkUp = false;
+    this.#sender.linkDown();
+  }
+
+  receive(frame: Uint8Array): void {
+    const c = this.#counters;
+    if (this.#ended()) {
+      c.ignored += 1;
+      return;
+    }
+    let message: ReturnType<typeof decodeAgentMessage>;
+    try {
+      message = decodeAgentMessage(frame);
+    } catch {
+      c.droppedFrames += 1;
+      return;
+    }
+    c.framesIn += 1;
+    switch (message.messageType) {
+      case MessageType.OutputStreamData: {
+        // Data from the agent shows the channel is active again (as the agent treats input).
+        if (this.#sender.paused) this.#setPublicationPaused(false);
+        const outcome = this.#receiver.receive(message);
+        if (outcome === 'duplicate') c.duplicates += 1;
+        else if (outcome === 'stored') c.outOfOrder += 1;
+        else if (outcome === 'refused') c.refused += 1;
+        else if (outcome === 'dropped') c.droppedMessages += 1;
+        return;
+      }
+      case MessageType.Acknowledge:
+        this.#onAck(message.payload);
+        return;
+      case MessageType.ChannelClosed:
+        this.#onChannelClosed(message.payload);
+        return;
+      case MessageType.PausePublication:
+        this.#setPublicationPaused(true);
+        return;
+      case MessageType.StartPublication:
+        this.#setPublicationPaused(false);
+        return;
+      default:
+        // input_stream_data echoes, agent_session_state, control-channel types, anything new.
+        c.ignored += 1;
+    }
+  }
+
+  write(bytes: Uint8Array): boolean {
+    this.#refuseIfEnded();
+    if (!(bytes instanceof Uint8Array))
+      throw new SsmChannelError('INVALID_ARGUMENT', 'write() takes a Uint8Array');
+    if (this.#pending.bytes > this.#o.maxPendingInputBytes) {
+      throw new SsmChannelError(
+        'BUFFER_LIMIT_EXCEEDED',
+        `more than ${this.#o.maxPendingInputBytes} written bytes are waiting for window room`,
+      );
+    }
+    this.#pending.push(bytes, PayloadType.Output);
+    this.#pump();
+    const writable = this.writable;
+    if (!writable) this.#needWritable = true;
+    return writable;
+  }
+
+  resize(cols: number, rows: number): void {
+    checkTerminalSize(cols, rows);
+    if (this.#ended()) return;
+    this.#desiredSize = { cols, rows };
+    this.#pump();
+  }
+
+  consumed(bytes: number): void {
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new SsmChannelError('INVALID_ARGUMENT', 'consumed() takes a non-negative integer');
+    }
+    this.#unconsumed = Math.max(0, this.#unconsumed - bytes);
+    if (!this.#ended()) this.#receiver.drain();
+  }
+
+  setReadPaused(paused: boolean): void {
+    this.#readPaused = paused;
+    if (!paused && !this.#ended()) this.#receiver.drain();
+  }
+
+  nextDeadline(): number | undefined {
+    switch (this.#phase) {
+      case 'closed':
+      case 'failed':
+        return undefined;
+      case 'starting':
+      case 'handshaking': {
+        const retransmit = this.#sender.nextDeadline();
+        const start = this.#startDeadline;
+        if (start === undefined) return retransmit;
+        return retransmit === undefined ? start : Math.min(start, retransmit);
+      }
+      case 'open':
+        return this.#sender.nextDeadline();
+      default:
+        return assertNever(this.#phase);
+    }
+  }
+
+  onTimer(): void {
+    switch (this.#phase) {
+      case 'closed':
+      case 'failed':
+        return;
+      case 'starting':
+      case 'handshaking':
+        if (this.#startDeadline !== undefined && this.#o.io.now() >= this.#startDeadline) {
+          this.#fail(
+            new SsmChannelError(
+              'HANDSHAKE_TIMEOUT',
+              `the session did not start within ${this.#o.startTimeoutMs} ms (no HandshakeComplete or first output)`,
+            ),
+          );
+          return;
+        }
+        break;
+      case 'open':
+        break;
+      default:
+        assertNever(this.#phase);
+    }
+    if (this.#sender.onTimer() === 'give-up') {
+      this.#fail(
+        new SsmProtocolError(
+          'RETRANSMIT_GIVE_UP',
+          `no acknowledgement from the agent for ${this.#o.giveUpAfterMs} ms; giving up`,
+        ),
+      );
+    }
+  }
+
+  close(): void {
+    if (this.#ended()) return;
+    this.#end('closed');
+    this.#cb.onClose(this.#closeInfo('local'));
+  }
+
+  stats(): ClientEngineStats {
+    const s = this.#sender;
+    const rtt = s.rtt.state;
+    return {
+      phase: this.#phase,
+      rttMs: rtt.rttMs,
+      rttVarMs: rtt.rttVarMs,
+      rtoMs: rtt.rtoMs,
+      messagesOut: s.counters.messages,
+      bytesOut: s.counters.payloadBytes,
+      retransmissions: s.counters.retransmissions,
+      acksIn: s.counters.acksMatched,
+      acksIgnored: s.counters.acksIgnored,
+      ...this.#counters,
+      unackedMessages: s.window.count,
+      unackedBytes: s.window.bytes,
+      pendingInputBytes: this.#pending.bytes,
+      reorderMessages: this.#receiver.bufferedMessages,
+      reorderBytes: this.#receiver.bufferedBytes,
+      unconsumedBytes: this.#unconsumed,
+    };
+  }
+
+  // ---- receive side ----
+
+  /** Takes the next in-order output payload (called by the receiver, also for drained ones). */
+  #consume(payloadType: number, payload: Uint8Array): boolean {
+    if (this.#ended()) return false;
+    const c = this.#counters;
+    switch (payloadType) {
+      case PayloadType.Output:
+      case PayloadType.StdErr: {
+        if (!this.#flushing && (this.#readPaused || this.#unconsumed >= this.#o.receiveBudgetBytes))
+          return false;
+        this.#startIfFirst();
+        c.messagesIn += 1;
+        c.bytesIn += payload.length;
+        this.#unconsumed += payload.length;
+        if (payloadType === PayloadType.StdErr && this.#cb.onStderr !== undefined) this.#cb.onStderr(payload);
+        else this.#cb.onOutput(payload);
+        return true;
+      }
+      case PayloadType.HandshakeRequest:
+        c.messagesIn += 1;
+        this.#onHandshakeRequest(payload);
+        return true;
+      case PayloadType.HandshakeComplete:
+        c.messagesIn += 1;
+        this.#onHandshakeComplete(payload);
+        return true;
+      case PayloadType.ExitCode:
+        this.#startIfFirst();
+        c.messagesIn += 1;
+        try {
+          this.#exitCode = decodeExitCode(payload);
+        } catch {
+          c.badPayloads += 1;
+        }
+        return true;
+      case PayloadType.Flag: {
+        this.#startIfFirst();
+        c.messagesIn += 1;
+        let flag: number;
+        try {
+          flag = decodeFlag(payload);
+        } catch {
+          c.badPayloads += 1;
+          return true;
+        }
+        this.#cb.onFlag?.(flag);
+        return true;
+      }
+      default:
+        // EncChallengeRequest (KMS is refused, so it cannot be answered) and types not meant for a client.
+        if (payloadType !== PayloadType.EncChallengeRequest) this.#startIfFirst();
+        c.messagesIn += 1;
+        c.ignored += 1;
+        return true;
+    }
+  }
+
+  #ack(sequenceNumber: number, messageId: string): void {
+    if (!this.#linkUp) return;
+    this.#counters.acksOut += 1;
+    this.#o.io.sendFrame(encodeAckFrame(this.#o.io, MessageType.OutputStreamData, sequenceNumber, messageId));
+  }
+
+  #onAck(payload: Uint8Array): void {
+    let seq: number;
+    let id: string;
+    try {
+      const ack = decodeAcknowledge(payload);
+      seq = ack.acknowledgedMessageSequenceNumber;
+      id = ack.acknowledgedMessageId;
+    } catch {
+      this.#counters.badPayloads += 1;
+      return;
+    }
+    if (this.#sender.paused) this.#setPublicationPaused(false);
+    if (this.#sender.onAck(seq, id === '' ? undefined : id.toLowerCase())) this.#pump();
+  }
+
+  #onChannelClosed(payload: Uint8Array): void {
+    // Output kept (and acked) while the reader was behind is handed over before the end: the agent
+    // considers it delivered. Bounded by maxReorderBytes.
+    this.#flushing = true;
+    this.#receiver.drain();
+    this.#flushing = false;
+    if (this.#ended()) return;
+    let output = '';
+    let sessionId = '';
+    try {
+      const closed = decodeChannelClosed(payload);
+      output = closed.output;
+      sessionId = closed.sessionId;
+    } catch {
+      // The plugin ends the session even when the JSON does not parse.
+      this.#counters.badPayloads += 1;
+    }
+    this.#end('closed');
+    const info = this.#closeInfo('channel_closed');
+    if (output !== '') info.output = output;
+    if (sessionId !== '') info.sessionId = sessionId;
+    this.#cb.onClose(info);
+  }
+
+  #setPublicationPaused(paused: boolean): void {
+    this.#sender.setPaused(paused);
+    if (!paused) this.#pump();
+  }
+
+  // ---- handshake and start ----
+
+  #onHandshakeRequest(payload: Uint8Array): void {
+    if (this.#phase !== 'starting') {
+      this.#counters.ignored += 1;
+      return;
+    }
+    let request: HandshakeRequest;
+    try {
+      request = decodeHandshakeRequest(payload);
+    } catch (error) {
+      this.#fail(
+        new SsmProtocolError('HANDSHAKE_FAILED', 'the HandshakeRequest does not decode', { cause: error }),
+      );
+      return;
+    }
+    const answer = answerHandshakeRequest(request, this.#o.clientVersion);
+    this.#handshake = answer;
+    this.#phase = 'handshaking';
+    // The answer goes out first, so the agent learns why, then a refusal ends this side.
+    this.#sender.enqueue(PayloadType.HandshakeResponse, encodeHandshakeResponse(answer.response));
+    const refusal = handshakeRefusal(answer);
+    if (refusal !== undefined) this.#fail(refusal);
+  }
+
+  #onHandshakeComplete(payload: Uint8Array): void {
+    if (this.#phase !== 'handshaking') {
+      this.#counters.ignored += 1;
+      return;
+    }
+    let customerMessage = '';
+    let timeNs: number | undefined;
+    try {
+      const complete = decodeHandshakeComplete(payload);
+      customerMessage = complete.customerMessage;
+      timeNs = complete.handshakeTimeToComplete;
+    } catch {
+      this.#counters.badPayloads += 1;
+    }
+    this.#start({ customerMessage, timeNs });
+  }
+
+  /**
+   * A handshake always begins with the agent's first stream message (§12.6), so any other first message
+   * means there is none: the session starts now (the plugin waits for Output; any type is equivalent).
+   */
+  #startIfFirst(): void {
+    if (this.#phase === 'starting') this.#start(undefined);
+  }
+
+  #start(complete: HandshakeCompleteInfo | undefined): void {
+    this.#phase = 'open';
+    this.#startDeadline = undefined;
+    this.#cb.onStart?.(sessionStartInfo(this.#handshake, complete));
+    this.#pump();
+  }
+
+  // ---- send side ----
+
+  /** Moves the terminal size and pending input into the window while it has room (open phase only). */
+  #pump(): void {
+    if (this.#phase !== 'open') return;
+    const sender = this.#sender;
+    const window = sender.window;
+    const size = this.#desiredSize;
+    if (size !== undefined && window.hasRoom()) {
+      const sent = this.#sentSize;
+      if (sent === undefined || sent.cols !== size.cols || sent.rows !== size.rows) {
+        this.#sentSize = size;
+        sender.enqueue(PayloadType.Size, encodeTerminalSize(size));
+      }
+    }
+    const pending = this.#pending;
+    while (!pending.empty && window.hasRoom()) {
+      sender.enqueue(PayloadType.Output, pending.take(this.#o.maxPayloadBytes)!);
+    }
+    if (this.#needWritable && pending.bytes === 0 && window.hasRoom()) {
+      this.#needWritable = false;
+      this.#cb.onWritable?.();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  #ended(): boolean {
+    return this.#phase === 'closed' || this.#phase === 'failed';
+  }
+
+  #refuseIfEnded(): void {
+    if (this.#ended())
+      throw new SsmChannelError(
+        'CHANNEL_CLOSED',
+        `the channel has ${this.#phase === 'failed' ? 'failed' : 'closed'}`,
+      );
+  }
+
+  #closeInfo(reason: EngineCloseInfo['reason']): EngineCloseInfo {
+    const info: EngineCloseInfo = { reason };
+    if (this.#exitCode !== undefined) info.exitCode = this.#exitCode;
+    return info;
+  }
+
+  #end(phase: 'closed' | 'failed'): void {
+    this.#phase = phase;
+    this.#startDeadline = undefined;
+    this.#sender.clear();
+    this.#receiver.clear();
+    this.#pending.clear();
+  }
+
+  #fail(error: SsmChannelError): void {
+    if (this.#ended()) return;
+    this.#end('failed');
+    this.#cb.onError(error);
+  }
+}

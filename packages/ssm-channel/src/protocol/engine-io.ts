@@ -1,0 +1,41 @@
+/**
+ * The injected clock, id source and frame output that make the engines pure and deterministic.
+ */
+import { randomUUID } from 'node:crypto';
+
+/** Injected clock, ids and output shared by the engines. */
+export interface EngineIo {
+  /** Monotonic time in ms, for timers. */
+  now(): number;
+  /** Wall-clock time in ms since the epoch, for CreatedDate (an integer ≥ 1). */
+  wallClock(): number;
+  /** A fresh random UUID v4 (lower-case canonical form). */
+  randomId(): string;
+  /** Writes one binary frame to the peer. Must not call back into the engine synchronously. */
+  sendFrame(frame: Uint8Array): void;
+}
+
+/** The optional parts of {@link EngineIo} as engine options. */
+export interface EngineIoOptions {
+  /** Monotonic time in ms. @default performance.now */
+  now?: () => number;
+  /** Wall-clock ms since the epoch, for CreatedDate. @default Date.now */
+  wallClock?: () => number;
+  /** A fresh random UUID v4. @default crypto.randomUUID */
+  randomId?: () => string;
+  /** Writes one binary frame to the peer. */
+  sendFrame(frame: Uint8Array): void;
+}
+
+/** Applies the defaults of {@link EngineIoOptions}. */
+export function resolveEngineIo(options: EngineIoOptions): EngineIo {
+  // Called as methods of `options`, so callbacks written as object methods keep their `this`.
+  const o = options;
+  return {
+    now: o.now === undefined ? () => performance.now() : () => o.now!(),
+    // CreatedDate is an integer number of ms, never 0.
+    wallClock: () => Math.max(1, Math.floor(o.wallClock === undefined ? Date.now() : o.wallClock())),
+    randomId: o.randomId === undefined ? randomUUID : () => o.randomId!(),
+    sendFrame: (frame) => o.sendFrame(frame),
+  };
+}
