@@ -1,0 +1,112 @@
+import { SsmChannelError } from '../../errors.js';
+import type { EmulatorShellOptions } from '../emulator-options.js';
+import type { BackendHost, SessionBackend } from './backend.js';
+
+type NodePty = typeof import('node-pty');
+type Pty = import('node-pty').IPty;
+
+/** Time a stopped shell gets to exit after SIGHUP before SIGKILL, in ms. */
+const KILL_GRACE_MS = 2_000;
+/** The pty size range: the agent truncates sizes to uint16. */
+const MAX_CELLS = 0xffff;
+
+/**
+ * Loads the optional peer dependency `node-pty`.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT` when it is not installed.
+ */
+export async function loadNodePty(): Promise<NodePty> {
+  try {
+    return await import('node-pty');
+  } catch (cause) {
+    throw new SsmChannelError(
+      'INVALID_ARGUMENT',
+      "the agent emulator's shell mode needs the optional peer dependency node-pty",
+      { cause },
+    );
+  }
+}
+
+/**
+ * `shell` mode: a real shell in a pseudo-terminal, started when the session is ready. Output is paused while
+ * the window is full; sizes are applied with `resize`; the exit code is reported on exit.
+ */
+export function createShellBackend(
+  pty: NodePty,
+  host: BackendHost,
+  options: EmulatorShellOptions,
+): SessionBackend {
+  let child: Pty | undefined;
+  let exited: Promise<void> | undefined;
+  let alive = false;
+  let stopping = false;
+  const size = { cols: options.initialSize?.cols ?? 80, rows: options.initialSize?.rows ?? 24 };
+
+  const spawn = (): void => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/',
+      TERM: 'xterm-256color',
+      LANG: 'C.UTF-8',
+      ...options.env,
+    };
+    const started = pty.spawn(options.file ?? '/bin/sh', options.args ?? [], {
+      name: 'xterm-256color',
+      cols: size.cols,
+      rows: size.rows,
+      cwd: options.cwd ?? process.cwd(),
+      env,
+      // null: data arrives as raw bytes (Buffer), not decoded text.
+      encoding: null,
+    } as import('node-pty').IPtyForkOptions);
+    child = started;
+    alive = true;
+    exited = new Promise((resolve) => {
+      started.onExit(({ exitCode }) => {
+        alive = false;
+        resolve();
+        if (!stopping) host.finish({ exitCode });
+      });
+    });
+    started.onData((data: string | Uint8Array) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      if (!host.output(bytes)) started.pause();
+    });
+  };
+
+  return {
+    start() {
+      if (child === undefined && !stopping) spawn();
+    },
+    input(bytes) {
+      if (alive) child?.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+    resize(next) {
+      const cols = Math.min(next.cols, MAX_CELLS);
+      const rows = Math.min(next.rows, MAX_CELLS);
+      if (cols === 0 || rows === 0) return;
+      size.cols = cols;
+      size.rows = rows;
+      if (!alive) return;
+      try {
+        child?.resize(cols, rows);
+      } catch {
+        // The shell exited between the check and the call; nothing to resize.
+      }
+    },
+    writable() {
+      if (alive) child?.resume();
+    },
+    async stop() {
+      stopping = true;
+      if (child === undefined || exited === undefined) return;
+      if (alive) {
+        child.kill('SIGHUP');
+        const timer = setTimeout(() => {
+          if (alive) child?.kill('SIGKILL');
+        }, KILL_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
