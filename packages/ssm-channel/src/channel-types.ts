@@ -1,11 +1,7 @@
-import type { Duplex, Readable } from 'node:stream';
+import type { TerminalSize } from './codec/payloads/terminal-size.js';
 import type { SsmChannelError } from './errors.js';
 
-/** A terminal size in character cells. */
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
+export type { TerminalSize };
 
 /** Fresh credentials for a new connection to the same session. */
 export interface StreamCredentials {

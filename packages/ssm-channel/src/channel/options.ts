@@ -1,0 +1,119 @@
+/**
+ * Options of {@link connectDataChannel}, checked and split into the parts each layer takes.
+ */
+import type { ChannelLogger, ReconnectContext, StreamCredentials, TerminalSize } from '../channel-types.js';
+import { SsmChannelError } from '../errors.js';
+import { checkTerminalSize } from '../protocol/client-options.js';
+import { checkStreamUrl } from '../transport/url-policy.js';
+import { RECONNECT_DEFAULTS, type ReconnectPolicy } from './reconnect-policy.js';
+
+/** Options of {@link connectDataChannel}. Every bound has a documented default. */
+export interface ConnectDataChannelOptions extends StreamCredentials {
+  /** Closes the channel (or aborts the connection) when aborted. */
+  signal?: AbortSignal;
+  /** Terminal size sent when the session starts. @default none: nothing is sent until `resize()` */
+  terminalSize?: TerminalSize;
+  /**
+   * Returns fresh credentials for the same session after an unexpected connection loss (for SSM,
+   * `ResumeSession`; for GameLift Streams, a new `CreateStreamSessionAdminShell`). Without it a lost
+   * connection ends the channel with `CONNECTION_LOST`.
+   */
+  reconnect?: (context: ReconnectContext) => Promise<StreamCredentials>;
+  /** Diagnostics; messages never contain the token. */
+  logger?: ChannelLogger;
+  /** Time allowed for each WebSocket connection (TCP, TLS, upgrade). @default 10000 */
+  connectTimeoutMs?: number;
+  /** Time from the connection to the start of the session (handshake or first output). @default 30000 */
+  startTimeoutMs?: number;
+  /** Largest inbound WebSocket message. @default 1048576 */
+  maxPayload?: number;
+  /** Interval of WebSocket keepalive pings. @default 20000 */
+  pingIntervalMs?: number;
+  /** A ping unanswered this long ends the connection with `PEER_UNRESPONSIVE`. @default 20000 */
+  pongTimeoutMs?: number;
+  /** ClientVersion announced to the service and the agent. @default '1.0.0.0' */
+  clientVersion?: string;
+  /** Most unacknowledged input messages; writes wait beyond it. @default 1024 */
+  maxUnackedMessages?: number;
+  /** Most unacknowledged input bytes (frames); writes wait beyond it. @default 262144 */
+  maxUnackedBytes?: number;
+  /** Output messages held out of order. @default 1024 */
+  maxReorderMessages?: number;
+  /** Output bytes held out of order. @default 1048576 */
+  maxReorderBytes?: number;
+  /**
+   * Output bytes (stdout and `stderr`) delivered but not read; beyond it the channel stops taking output and
+   * leaves it unacknowledged, so the agent holds it and resends later. @default 1048576
+   */
+  receiveBudgetBytes?: number;
+  /** Time without acknowledgement progress before `RETRANSMIT_GIVE_UP`. @default 300000 */
+  giveUpAfterMs?: number;
+  /** Reconnection attempts after one loss before `RECONNECT_FAILED`. @default 6 */
+  maxReconnectAttempts?: number;
+  /** Delay before the first reconnection attempt (jittered up to twice that). @default 100 */
+  reconnectInitialDelayMs?: number;
+  /** Largest delay between reconnection attempts. @default 5000 */
+  reconnectMaxDelayMs?: number;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new SsmChannelError('INVALID_ARGUMENT', `${name} must be a positive integer`);
+  }
+  return value;
+}
+
+/**
+ * Checks the options that must be right before anything starts.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT`, `INSECURE_URL`
+ */
+export function checkConnectOptions(options: ConnectDataChannelOptions): ReconnectPolicy {
+  if (typeof options !== 'object' || options === null) {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'connectDataChannel() takes an options object');
+  }
+  checkCredentials(options);
+  if (options.terminalSize !== undefined) {
+    checkTerminalSize(options.terminalSize.cols, options.terminalSize.rows);
+  }
+  if (options.reconnect !== undefined && typeof options.reconnect !== 'function') {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'reconnect must be a function');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
+  }
+  return {
+    maxAttempts: positiveInteger(
+      'maxReconnectAttempts',
+      options.maxReconnectAttempts,
+      RECONNECT_DEFAULTS.maxAttempts,
+    ),
+    initialDelayMs: positiveInteger(
+      'reconnectInitialDelayMs',
+      options.reconnectInitialDelayMs,
+      RECONNECT_DEFAULTS.initialDelayMs,
+    ),
+    maxDelayMs: positiveInteger(
+      'reconnectMaxDelayMs',
+      options.reconnectMaxDelayMs,
+      RECONNECT_DEFAULTS.maxDelayMs,
+    ),
+  };
+}
+
+/**
+ * Checks a `{ streamUrl, tokenValue }` pair (the URL policy too) without ever echoing the token.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT`, `INSECURE_URL`
+ */
+export function checkCredentials(credentials: StreamCredentials): void {
+  if (typeof credentials !== 'object' || credentials === null) {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'credentials must be an object { streamUrl, tokenValue }');
+  }
+  if (typeof credentials.streamUrl !== 'string' || credentials.streamUrl === '') {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'streamUrl must be a non-empty string');
+  }
+  if (typeof credentials.tokenValue !== 'string' || credentials.tokenValue === '') {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'tokenValue must be a non-empty string');
+  }
+  checkStreamUrl(credentials.streamUrl);
+}

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import { connectDataChannel, type DataChannel, SsmChannelError } from 'ssm-channel';
+import { type AgentEmulator, deterministicBytes, startAgentEmulator } from 'ssm-channel/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const emulators: AgentEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+async function emulator(options: Parameters<typeof startAgentEmulator>[0]): Promise<AgentEmulator> {
+  const e = await startAgentEmulator(options);
+  emulators.push(e);
+  return e;
+}
+
+/** Reads until the stream has produced `bytes` bytes (or ended). */
+function readBytes(channel: DataChannel, bytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= bytes) done();
+    };
+    const done = (): void => {
+      channel.off('data', onData);
+      channel.off('end', done);
+      channel.off('error', reject);
+      resolve(Buffer.concat(chunks));
+    };
+    channel.on('data', onData);
+    channel.once('end', done);
+    channel.once('error', reject);
+  });
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+describe('connectDataChannel', () => {
+  it('echoes bytes through a handshake session and reports stats', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    expect(channel.session?.handshake).toBe(true);
+    channel.write('hello, agent');
+    expect((await readBytes(channel, 12)).toString()).toBe('hello, agent');
+    const stats = channel.stats();
+    expect(stats.bytesOut).toBeGreaterThanOrEqual(12);
+    expect(stats.bytesIn).toBe(12);
+    channel.destroy();
+    expect(await channel.whenClosed).toEqual({ reason: 'local' });
+  });
+
+  it('receives a 2 MB source byte for byte and ends with channel_closed', async () => {
+    const bytes = 2 * 1024 * 1024;
+    const agent = await emulator({ mode: 'source', source: { bytes, seed: 7 }, channelClosedOutput: 'done' });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    const received = await readBytes(channel, Number.POSITIVE_INFINITY);
+    expect(received.length).toBe(bytes);
+    expect(sha256(received)).toBe(sha256(deterministicBytes(7, bytes)));
+    expect(await channel.whenClosed).toEqual({ reason: 'channel_closed', output: 'done' });
+  });
+
+  it('end() completes once the agent acknowledged every input byte', async () => {
+    const agent = await emulator({ mode: 'sink', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    const input = deterministicBytes(3, 300_000);
+    await new Promise<void>((resolve, reject) => {
+      channel.once('error', reject);
+      channel.end(input, resolve);
+    });
+    expect(agent.stats().sink).toEqual({ bytes: input.length, sha256: sha256(input) });
+    channel.destroy();
+  });
+
+  it('rejects a wrong token with AUTH_FAILED and does not retry', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const started = Date.now();
+    const error = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: 'not-the-token',
+      reconnect: () => Promise.resolve(agent.issueToken()),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SsmChannelError);
+    expect((error as SsmChannelError).code).toBe('AUTH_FAILED');
+    expect(String(error)).not.toContain('not-the-token');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(agent.stats().authFailures).toBe(1);
+    expect(agent.stats().connections).toBe(0);
+  });
+
+  it('refuses ws:// to a host that is not loopback at once', () => {
+    expect(() =>
+      connectDataChannel({ streamUrl: 'ws://example.com/v1/data-channel/s', tokenValue: 't' }),
+    ).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+  });
+
+  it('closes on abort and frees everything', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const controller = new AbortController();
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      signal: controller.signal,
+    });
+    const errored = new Promise((resolve) => channel.once('error', resolve));
+    controller.abort();
+    const info = await channel.whenClosed;
+    expect(info.reason).toBe('aborted');
+    expect(info.error?.code).toBe('ABORTED');
+    expect(await errored).toBeInstanceOf(SsmChannelError);
+  });
+
+  it('detects a peer that stops answering pings', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      pingIntervalMs: 100,
+      pongTimeoutMs: 200,
+    });
+    channel.on('error', () => undefined);
+    agent.stall();
+    const started = Date.now();
+    const info = await channel.whenClosed;
+    expect(info.error?.code).toBe('PEER_UNRESPONSIVE');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('ends with CONNECTION_LOST when the socket drops and no reconnect is given', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    channel.on('error', () => undefined);
+    agent.disconnect();
+    const info = await channel.whenClosed;
+    expect(info.error?.code).toBe('CONNECTION_LOST');
+  });
+
+  it('never shows the token in inspect() output', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    expect(inspect(channel, { depth: 6, showHidden: true })).not.toContain(agent.tokenValue);
+    channel.destroy();
+    await channel.whenClosed;
+  });
+});
+
+describe('connectDataChannel under faults, with reconnection', () => {
+  const faults = { seed: 11, drop: 0.05, duplicate: 0.05, reorder: 0.05 };
+  // The real agent resends one message per 100 ms tick; on a link that loses 5 % of the frames that would
+  // take minutes, so the emulated agent resends every timed-out message at once.
+  const agentLimits = { maxRetransmitBurst: 64, minRetransmitIntervalMs: 0 };
+
+  it('delivers 20 MB of input through drop, duplication, reordering and 3 socket cuts', async () => {
+    const agent = await emulator({
+      mode: 'sink',
+      handshake: true,
+      agent: agentLimits,
+      faults: { ...faults, cut: { afterBytes: 4_000_000, times: 3 } },
+    });
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      reconnect: () => Promise.resolve(agent.issueToken()),
+    });
+    const input = deterministicBytes(5, 20 * 1024 * 1024);
+    for (let offset = 0; offset < input.length; offset += 64 * 1024) {
+      if (!channel.write(input.subarray(offset, offset + 64 * 1024))) {
+        await new Promise((resolve) => channel.once('drain', resolve));
+      }
+    }
+    await new Promise<void>((resolve, reject) => {
+      channel.once('error', reject);
+      channel.end(resolve);
+    });
+    expect(agent.stats().sink).toEqual({ bytes: input.length, sha256: sha256(input) });
+    expect(channel.stats().reconnects).toBe(3);
+    expect(agent.stats().faults.cuts).toBe(3);
+    channel.destroy();
+  }, 120_000);
+
+  it('receives 2 MB of output through drop, duplication, reordering and 3 socket cuts', async () => {
+    const bytes = 2 * 1024 * 1024;
+    const agent = await emulator({
+      mode: 'source',
+      source: { bytes, seed: 9 },
+      agent: agentLimits,
+      drainTimeoutMs: 30_000,
+      faults: { ...faults, cut: { afterBytes: 500_000, times: 3 } },
+    });
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      reconnect: () => Promise.resolve(agent.issueToken()),
+    });
+    const received = await readBytes(channel, Number.POSITIVE_INFINITY);
+    expect(sha256(received)).toBe(sha256(deterministicBytes(9, bytes)));
+    expect(channel.stats().reconnects).toBe(3);
+    expect((await channel.whenClosed).reason).toBe('channel_closed');
+  }, 120_000);
+});
