@@ -149,6 +149,48 @@ describe('connectDataChannel', () => {
   });
 });
 
+describe('connectDataChannel against a hostile agent', () => {
+  it('drops garbage frames (random bytes, lying lengths, bad digests, unknown types) and keeps the stream intact', async () => {
+    const bytes = 512 * 1024;
+    const agent = await emulator({
+      mode: 'source',
+      source: { bytes, seed: 4 },
+      faults: { seed: 3, garbage: 0.2, direction: 'to-client' },
+    });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    const received = await readBytes(channel, Number.POSITIVE_INFINITY);
+    expect(sha256(received)).toBe(sha256(deterministicBytes(4, bytes)));
+    expect(agent.stats().faults.garbage).toBeGreaterThan(50);
+    expect((await channel.whenClosed).reason).toBe('channel_closed');
+  });
+
+  it('leaves no socket or timer behind after channel_closed', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = countHandles();
+    const agent = await startAgentEmulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    channel.resume();
+    agent.terminate('bye');
+    const info = await channel.whenClosed;
+    expect(info).toEqual({ reason: 'channel_closed', output: 'bye' });
+    await agent.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = countHandles();
+    for (const [name, count] of Object.entries(after)) expect(count).toBeLessThanOrEqual(before[name] ?? 0);
+  });
+});
+
+/** Sockets, servers and timers alive in this process. */
+function countHandles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) {
+    if (name === 'TCPSocketWrap' || name === 'TCPServerWrap' || name === 'Timeout') {
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
 describe('connectDataChannel under faults, with reconnection', () => {
   const faults = { seed: 11, drop: 0.05, duplicate: 0.05, reorder: 0.05 };
   // The real agent resends one message per 100 ms tick; on a link that loses 5 % of the frames that would
