@@ -1,0 +1,31 @@
+/**
+ * Open the admin shell of a GameLift Streams stream session and connect it to this process's
+ * stdin/stdout: `node admin-shell-pipe.js <stream-group> <stream-session> [region]`.
+ * Credentials come from the AWS SDK's usual chain (environment, profile, SSO, instance role).
+ */
+import { pipeline } from 'node:stream/promises';
+import { AdminShellError, openAdminShell } from 'gamelift-admin-shell';
+
+const [streamGroupId, streamSessionId, region] = process.argv.slice(2);
+if (streamGroupId === undefined || streamSessionId === undefined) {
+  console.error('usage: admin-shell-pipe <stream-group> <stream-session> [region]');
+  process.exit(2);
+}
+
+try {
+  const shell = await openAdminShell({
+    streamGroupId,
+    streamSessionId,
+    ...(region === undefined ? {} : { region }),
+    retry: { onRetry: (p) => console.error(`session not ready (${p.reason}); retrying in ${p.delayMs} ms`) },
+  });
+  console.error(`connected to ${shell.streamSessionId} (SSM session ${shell.sessionId})`);
+  process.stdin.pipe(shell);
+  await pipeline(shell, process.stdout);
+  const info = await shell.whenClosed;
+  process.exitCode = info.exitCode ?? 0;
+} catch (error) {
+  // Every expected failure is coded; the message says what to do.
+  console.error(error instanceof AdminShellError ? `${error.code}: ${error.message}` : error);
+  process.exitCode = 1;
+}
