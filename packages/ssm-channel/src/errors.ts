@@ -25,8 +25,6 @@ export type SsmProtocolErrorCode =
   // protocol engine
   | 'HANDSHAKE_FAILED'
   | 'KMS_ENCRYPTION_UNSUPPORTED'
-  | 'SEQUENCE_GAP_TOO_LARGE'
-  | 'UNEXPECTED_MESSAGE'
   | 'RETRANSMIT_GIVE_UP';
 
 /** Codes of {@link SsmChannelError} raised outside the wire format (transport, limits, lifecycle). */

@@ -1,0 +1,82 @@
+/**
+ * Agent message encoder: writes the 120-byte header (HeaderLength 116) followed by the payload.
+ */
+import { SsmProtocolError } from '../errors.js';
+import type { AgentMessageInit } from './agent-message.js';
+import { FRAME_HEADER_SIZE, HEADER_LENGTH, MESSAGE_TYPE_FIELD_SIZE } from './constants.js';
+import { writeSha256 } from './digest.js';
+import { allocateFrame } from './frame-allocator.js';
+import { MAX_UINT32, Offset } from './layout.js';
+import { messageTypeField } from './message-type.js';
+import { writeInt64, writeUint32 } from './primitives.js';
+import { writeMessageId, writeRandomMessageId } from './uuid.js';
+
+function isUint32(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_UINT32;
+}
+
+function isSafeUint(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * Encodes one agent message into a new frame of `120 + payload.length` bytes, the layout of section 4.1:
+ * HeaderLength 116, MessageType space-padded to 32 bytes, SchemaVersion, CreatedDate, SequenceNumber, Flags,
+ * the half-swapped MessageId, SHA-256 of the payload, PayloadType, PayloadLength, payload.
+ *
+ * An empty payload is encoded (PayloadLength 0, digest SHA-256 of nothing); the official serializers fail
+ * on it instead.
+ *
+ * The frame is a `Uint8Array` that, up to 4 KiB, shares a 32 KiB `ArrayBuffer` slab with other frames (as
+ * `Buffer.allocUnsafe` does with its 8 KiB pool): use `byteOffset`/`byteLength` when reaching for `.buffer`.
+ *
+ * @throws {SsmProtocolError} `MESSAGE_TYPE_MISSING` / `MESSAGE_TYPE_INVALID` (empty, over 32 bytes, not
+ * printable ASCII without spaces); `SEQUENCE_NUMBER_OUT_OF_RANGE` (not an integer in 0..2^53-1);
+ * `CREATED_DATE_OUT_OF_RANGE` (not in 1..2^53-1: the official receivers drop CreatedDate 0);
+ * `FLAGS_OUT_OF_RANGE` (not in 0..2^53-1); `FIELD_OUT_OF_RANGE` (schemaVersion or payloadType not a uint32);
+ * `MESSAGE_ID_INVALID` (not a canonical non-nil UUID); `PAYLOAD_TOO_LARGE` (over 2^32-1 bytes).
+ */
+export function encodeAgentMessage(init: AgentMessageInit): Uint8Array {
+  const { payload, sequenceNumber, payloadType } = init;
+  const schemaVersion = init.schemaVersion ?? 1;
+  const createdDate = init.createdDate ?? Date.now();
+  const flags = init.flags ?? 0;
+  const typeField = messageTypeField(init.messageType);
+  if (!isSafeUint(sequenceNumber)) {
+    throw new SsmProtocolError(
+      'SEQUENCE_NUMBER_OUT_OF_RANGE',
+      `SequenceNumber ${sequenceNumber} is not in 0..2^53-1`,
+    );
+  }
+  if (!isSafeUint(createdDate) || createdDate === 0) {
+    throw new SsmProtocolError('CREATED_DATE_OUT_OF_RANGE', `CreatedDate ${createdDate} is not in 1..2^53-1`);
+  }
+  if (!isSafeUint(flags))
+    throw new SsmProtocolError('FLAGS_OUT_OF_RANGE', `Flags ${flags} is not in 0..2^53-1`);
+  if (!isUint32(schemaVersion) || !isUint32(payloadType)) {
+    throw new SsmProtocolError('FIELD_OUT_OF_RANGE', 'SchemaVersion and PayloadType must be uint32 integers');
+  }
+  const length = payload.length;
+  if (length > MAX_UINT32) {
+    throw new SsmProtocolError(
+      'PAYLOAD_TOO_LARGE',
+      `A payload of ${length} bytes exceeds PayloadLength's 2^32-1`,
+    );
+  }
+
+  // Uninitialised memory: every one of its bytes is written below.
+  const frame = allocateFrame(FRAME_HEADER_SIZE + length);
+  if (init.messageId === undefined) writeRandomMessageId(frame, Offset.MessageId);
+  else writeMessageId(frame, Offset.MessageId, init.messageId);
+  writeUint32(frame, Offset.HeaderLength, HEADER_LENGTH);
+  for (let i = 0; i < MESSAGE_TYPE_FIELD_SIZE; i++) frame[Offset.MessageType + i] = typeField[i]!;
+  writeUint32(frame, Offset.SchemaVersion, schemaVersion);
+  writeInt64(frame, Offset.CreatedDate, createdDate);
+  writeInt64(frame, Offset.SequenceNumber, sequenceNumber);
+  writeInt64(frame, Offset.Flags, flags);
+  writeSha256(payload, frame, Offset.PayloadDigest);
+  writeUint32(frame, Offset.PayloadType, payloadType);
+  writeUint32(frame, Offset.PayloadLength, length);
+  frame.set(payload, Offset.Payload);
+  return frame;
+}
