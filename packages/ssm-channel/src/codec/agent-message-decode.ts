@@ -6,7 +6,7 @@
  */
 import { SsmProtocolError } from '../errors.js';
 import type { AgentMessage, DecodeAgentMessageOptions } from './agent-message.js';
-import { HEADER_LENGTH, MIN_HEADER_LENGTH } from './constants.js';
+import { HEADER_LENGTH, MessageType, MIN_HEADER_LENGTH } from './constants.js';
 import { DIGEST_SIZE, sha256Matches } from './digest.js';
 import { Offset } from './layout.js';
 import { readMessageType } from './message-type.js';
@@ -17,7 +17,9 @@ import { readMessageId } from './uuid.js';
  * Decodes one binary agent message (section 4). Reads HeaderLength at 0 and accepts 112..116; PayloadLength
  * is read at offset HeaderLength and the payload starts at HeaderLength + 4; PayloadType is read at 112 only
  * when HeaderLength >= 116 (else 0). PayloadLength must equal the bytes that follow (the official readers do
- * not check this). The MessageType is trimmed of NULs, then whitespace, at both ends.
+ * not check this). The MessageType is trimmed of NULs, then whitespace, at both ends. Like the official
+ * client, `start_publication` and `pause_publication` are not validated: CreatedDate may be 0 and the digest
+ * is not checked.
  *
  * `payload` and `payloadDigest` are zero-copy views of `frame`.
  *
@@ -57,9 +59,13 @@ export function decodeAgentMessage(frame: Uint8Array, options?: DecodeAgentMessa
   }
   // 4: MessageType, 32 bytes.
   const messageType = readMessageType(frame);
+  // The official client skips validation for the service's publication messages (§4.8), whose CreatedDate
+  // and digest nothing documents; so do we, so that a start_publication is never lost.
+  const unvalidated =
+    messageType === MessageType.StartPublication || messageType === MessageType.PausePublication;
   // 40: CreatedDate uint64 (ms).
   const createdDate = readUint64(frame, Offset.CreatedDate);
-  if (createdDate === undefined || createdDate === 0) {
+  if (createdDate === undefined || (createdDate === 0 && !unvalidated)) {
     throw new SsmProtocolError('CREATED_DATE_OUT_OF_RANGE', 'CreatedDate is 0 or beyond 2^53-1');
   }
   // 48: SequenceNumber int64.
@@ -75,6 +81,7 @@ export function decodeAgentMessage(frame: Uint8Array, options?: DecodeAgentMessa
   // 80: PayloadDigest, 32 bytes; checked only for a non-empty payload, as the official client does.
   if (
     payloadLength !== 0 &&
+    !unvalidated &&
     options?.verifyDigest !== false &&
     !sha256Matches(payload, frame, Offset.PayloadDigest)
   ) {

@@ -83,6 +83,17 @@ describe('decode errors', () => {
     expect([m.createdDate, m.sequenceNumber, m.flags]).toEqual([max, max, max].map(Number));
   });
 
+  test('start_publication and pause_publication are not validated, like the official client', () => {
+    for (const messageType of ['start_publication', 'pause_publication']) {
+      const frame = encodeAgentMessage({ ...base, messageType });
+      const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+      view.setBigUint64(40, 0n); // CreatedDate 0
+      frame[100]! ^= 0x80; // digest wrong
+      const m = decodeAgentMessage(frame);
+      expect([m.messageType, m.createdDate]).toEqual([messageType, 0]);
+    }
+  });
+
   test('verifyDigest: false skips the digest check', () => {
     const frame = patched((f) => {
       f[100]! ^= 0x80;
