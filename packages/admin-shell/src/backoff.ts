@@ -1,0 +1,102 @@
+import { abortableSleep } from './abortable-sleep.js';
+
+/** Why a call is being retried. */
+export type RetryReason = 'not_ready' | 'throttled';
+
+/** What the progress callback is told before each wait. */
+export interface RetryProgress {
+  /** The attempt that just failed: 1 for the first call. */
+  readonly attempt: number;
+  readonly reason: RetryReason;
+  /** How long the next wait lasts. */
+  readonly delayMs: number;
+  /** Time spent since the first call started. */
+  readonly elapsedMs: number;
+  /** The bound on the whole wait ({@link RetryOptions.maxWaitMs}). */
+  readonly maxWaitMs: number;
+}
+
+/** How `StreamSessionAccessNotReady` (409) and throttling (429) answers are retried. */
+export interface RetryOptions {
+  /**
+   * The longest total time spent retrying, from the first call. When the next wait would pass it, the last
+   * error is reported instead.
+   * @default 60_000
+   */
+  maxWaitMs?: number;
+  /**
+   * The base of the first wait; each later wait doubles it, up to {@link maxDelayMs}. Each wait is drawn at
+   * random in [base / 2, base] ("equal jitter").
+   * @default 500
+   */
+  initialDelayMs?: number;
+  /**
+   * The largest base of a single wait.
+   * @default 5_000
+   */
+  maxDelayMs?: number;
+  /** Called before each wait. Exceptions it throws are ignored. */
+  onRetry?: (progress: RetryProgress) => void;
+}
+
+/** Default values of {@link RetryOptions}. */
+export const RETRY_DEFAULTS = { maxWaitMs: 60_000, initialDelayMs: 500, maxDelayMs: 5_000 } as const;
+
+/**
+ * The wait before attempt `attempt + 1`: base = min(maxDelayMs, initialDelayMs · 2^(attempt−1)), drawn in
+ * [base / 2, base] with `random` in [0, 1).
+ */
+export function backoffDelay(
+  attempt: number,
+  options: { initialDelayMs: number; maxDelayMs: number },
+  random: () => number = Math.random,
+): number {
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
+  const base = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** exponent);
+  return Math.round(base / 2 + (base / 2) * random());
+}
+
+/** The clock, randomness and sleep of {@link retryWithBackoff}, injectable for tests. */
+export interface RetryRuntime {
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Calls `attempt` until it succeeds, fails with an error `classify` does not call retryable, or the total wait
+ * would pass `maxWaitMs`; then the last error is thrown as it is.
+ * @throws the last error of `attempt`, or `AdminShellError` `ABORTED` when `signal` is aborted during a wait.
+ */
+export async function retryWithBackoff<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  classify: (error: unknown) => RetryReason | undefined,
+  options: RetryOptions & { signal?: AbortSignal | undefined } = {},
+  runtime: RetryRuntime = {},
+): Promise<T> {
+  const now = runtime.now ?? Date.now;
+  const sleep = runtime.sleep ?? abortableSleep;
+  const maxWaitMs = options.maxWaitMs ?? RETRY_DEFAULTS.maxWaitMs;
+  const delays = {
+    initialDelayMs: options.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
+    maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+  };
+  const started = now();
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      const reason = classify(error);
+      if (reason === undefined) throw error;
+      const elapsedMs = now() - started;
+      const delayMs = backoffDelay(n, delays, runtime.random);
+      if (elapsedMs + delayMs > maxWaitMs) throw error;
+      try {
+        options.onRetry?.({ attempt: n, reason, delayMs, elapsedMs, maxWaitMs });
+      } catch {
+        // A progress callback must not change the outcome.
+      }
+      await sleep(delayMs, options.signal);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { AdminShellError } from './errors.js';
+
+interface CodedError {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** The `code` of an `SsmChannelError` (or any coded error), if `error` has one. */
+export function channelErrorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as CodedError).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Maps a failure to open the data channel (connect, OpenDataChannel, handshake) to an {@link AdminShellError};
+ * the `SsmChannelError` stays as `cause`.
+ */
+export function mapChannelError(error: unknown): AdminShellError {
+  if (error instanceof AdminShellError) return error;
+  const code = channelErrorCode(error) ?? 'UNKNOWN';
+  const detail =
+    error instanceof Error && error.message.length > 0
+      ? `: ${error.message.replace(/\s+/g, ' ').trim()}`
+      : '';
+  const options = { cause: error };
+  switch (code) {
+    case 'ABORTED':
+      return new AdminShellError('ABORTED', 'The operation was aborted.', options);
+    case 'AUTH_FAILED':
+      return new AdminShellError(
+        'URL_EXPIRED',
+        `The data channel refused the stream URL and token (${code}${detail}). They are valid for 60 s and ` +
+          'for one connection; run the command again to get fresh ones.',
+        options,
+      );
+    case 'CONNECT_TIMEOUT':
+    case 'CONNECT_FAILED':
+    case 'INSECURE_URL':
+    case 'HANDSHAKE_FAILED':
+    case 'HANDSHAKE_TIMEOUT':
+    case 'KMS_ENCRYPTION_UNSUPPORTED':
+      return new AdminShellError(
+        'CONNECT_FAILED',
+        `Could not open the admin shell data channel (${code}${detail}). Check the network and try again.`,
+        options,
+      );
+    default:
+      return new AdminShellError(
+        'CHANNEL_FAILED',
+        `The admin shell data channel failed (${code}${detail}). Try again; if it persists, run with --verbose.`,
+        options,
+      );
+  }
+}

@@ -1,0 +1,71 @@
+import type { AdminShellErrorCode } from '../errors.js';
+
+/**
+ * Exit statuses of the `gamelift-admin-shell` command (mostly BSD sysexits). With `--command`, the remote
+ * command's own status (0–255) is passed through and can coincide with these; the message on stderr tells
+ * them apart.
+ */
+export const ExitCode = {
+  /** The session ended normally (or the `--command` exited 0). */
+  OK: 0,
+  /** Bad flags or arguments, malformed or mismatched identifiers, a region that differs from an ARN's. */
+  USAGE: 64,
+  /** The service rejected the request's values (ValidationException). */
+  INVALID_REQUEST: 65,
+  /** The stream group or stream session does not exist (in that region). */
+  NOT_FOUND: 68,
+  /** The stream session is in a status that allows no admin shell (e.g. TERMINATED). */
+  SESSION_UNAVAILABLE: 69,
+  /** An internal error of this program (a bug; please report it). */
+  INTERNAL: 70,
+  /** The service had an internal error, or could not be reached. */
+  SERVICE: 74,
+  /** Still not ready (409) or still throttled (429) after the bounded wait: try again later. */
+  NOT_READY: 75,
+  /** The data channel failed: connect, handshake, expired URL, lost connection, replaced session. */
+  CONNECTION: 76,
+  /** Access denied, or the credentials were rejected. */
+  ACCESS_DENIED: 77,
+  /** No region or no credentials configured. */
+  CONFIG: 78,
+  /** Ended from the keyboard (Enter ~ .) or by SIGINT. */
+  INTERRUPTED: 130,
+} as const;
+
+/** One of the values of {@link ExitCode}. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+const BY_ERROR_CODE: Record<AdminShellErrorCode, ExitCodeValue> = {
+  INVALID_ARGUMENT: ExitCode.USAGE,
+  INVALID_IDENTIFIER: ExitCode.USAGE,
+  IDENTIFIER_MISMATCH: ExitCode.USAGE,
+  REGION_MISMATCH: ExitCode.USAGE,
+  REGION_MISSING: ExitCode.CONFIG,
+  CREDENTIALS_MISSING: ExitCode.CONFIG,
+  CREDENTIALS_INVALID: ExitCode.ACCESS_DENIED,
+  ACCESS_DENIED: ExitCode.ACCESS_DENIED,
+  NOT_FOUND: ExitCode.NOT_FOUND,
+  NOT_READY: ExitCode.NOT_READY,
+  THROTTLED: ExitCode.NOT_READY,
+  SESSION_NOT_USABLE: ExitCode.SESSION_UNAVAILABLE,
+  VALIDATION_FAILED: ExitCode.INVALID_REQUEST,
+  SERVICE_ERROR: ExitCode.SERVICE,
+  NETWORK_ERROR: ExitCode.SERVICE,
+  CONNECT_FAILED: ExitCode.CONNECTION,
+  URL_EXPIRED: ExitCode.CONNECTION,
+  SESSION_REPLACED: ExitCode.CONNECTION,
+  CHANNEL_FAILED: ExitCode.CONNECTION,
+  COMMAND_INCOMPLETE: ExitCode.CONNECTION,
+  ABORTED: ExitCode.INTERRUPTED,
+};
+
+/** The exit status for an `AdminShellError` code. */
+export function exitCodeFor(code: AdminShellErrorCode): ExitCodeValue {
+  return BY_ERROR_CODE[code];
+}
+
+/** The conventional exit status of a process ended by `signal` (128 + its number). */
+export function exitCodeForSignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT'): number {
+  const numbers = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 } as const;
+  return 128 + numbers[signal];
+}

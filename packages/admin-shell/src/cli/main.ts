@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { exitCodeForSignal } from './exit-codes.js';
+import { restoreAllTerminals } from './raw-mode.js';
+import { runCli } from './run-cli.js';
+
+type HandledSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** How long a signalled session may take to wind down before the process exits anyway. */
+const SIGNAL_GRACE_MS = 3_000;
+
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose') || argv.includes('-v');
+// The SDK warns on every start that its future versions need Node 22: noise on a diagnostics-only stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+function crash(error: unknown): never {
+  restoreAllTerminals();
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `\ngamelift-admin-shell: internal error: ${message}. This is a bug; please report it.\n`,
+  );
+  if (verbose && error instanceof Error && error.stack !== undefined)
+    process.stderr.write(`${error.stack}\n`);
+  process.exit(70);
+}
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
+const controller = new AbortController();
+let signalled: HandledSignal | undefined;
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(name, () => {
+    if (signalled !== undefined) {
+      restoreAllTerminals();
+      process.exit(exitCodeForSignal(name));
+    }
+    signalled = name;
+    controller.abort(new Error(`received ${name}`));
+    setTimeout(() => {
+      restoreAllTerminals();
+      process.exit(exitCodeForSignal(name));
+    }, SIGNAL_GRACE_MS).unref();
+  });
+}
+// A reader that went away (`| head`) ends the session quietly.
+process.stdout.on('error', () => controller.abort(new Error('stdout closed')));
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+const code = await runCli(
+  argv,
+  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  {
+    signal: controller.signal,
+  },
+);
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
+restoreAllTerminals();
+process.exit(signalled === undefined ? code : exitCodeForSignal(signalled));

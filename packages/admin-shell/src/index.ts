@@ -1,0 +1,24 @@
+export type { AccessRequestOptions, AdminShellAccess } from './access-request.js';
+export { requestAdminShellAccess } from './access-request.js';
+export type { RetryOptions, RetryProgress, RetryReason } from './backoff.js';
+export { RETRY_DEFAULTS } from './backoff.js';
+export type { AdminShellErrorCode } from './errors.js';
+export { AdminShellError, isAdminShellError } from './errors.js';
+export type { CheckedIdentifiers, ParsedIdentifier } from './identifiers.js';
+export {
+  checkIdentifiers,
+  checkRegion,
+  parseStreamGroupIdentifier,
+  parseStreamSessionIdentifier,
+} from './identifiers.js';
+export type { AdminShellLogger } from './logger.js';
+export type {
+  AdminShell,
+  AdminShellInfo,
+  ChannelSettings,
+  OpenAdminShellOptions,
+} from './open-admin-shell.js';
+export { OPEN_DEFAULTS, openAdminShell } from './open-admin-shell.js';
+export type { ClientSettings } from './sdk-client.js';
+export { createGameLiftStreamsClient } from './sdk-client.js';
+export { SHELL_READY_STATUSES } from './session-status.js';

@@ -1,0 +1,244 @@
+import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
+import {
+  type ConnectDataChannelOptions,
+  connectDataChannel,
+  type DataChannel,
+  type ReconnectContext,
+  SsmChannelError,
+  type StreamCredentials,
+  type TerminalSize,
+} from 'ssm-channel';
+import { type AdminShellAccess, requestAdminShellAccess } from './access-request.js';
+import type { RetryOptions } from './backoff.js';
+import { channelErrorCode, mapChannelError } from './channel-errors.js';
+import { AdminShellError } from './errors.js';
+import { type CheckedIdentifiers, checkIdentifiers, checkRegion } from './identifiers.js';
+import type { AdminShellLogger } from './logger.js';
+import { type ClientSettings, createGameLiftStreamsClient, resolveClientRegion } from './sdk-client.js';
+
+/** Data-channel settings passed through to `connectDataChannel` (limits, keepalive, …). */
+export type ChannelSettings = Omit<
+  ConnectDataChannelOptions,
+  'streamUrl' | 'tokenValue' | 'signal' | 'terminalSize' | 'reconnect' | 'logger' | 'connectTimeoutMs'
+>;
+
+/** Options of {@link openAdminShell}. */
+export interface OpenAdminShellOptions extends ClientSettings {
+  /** The stream group: `sg-1AB2C3De4` or its ARN. */
+  streamGroupId: string;
+  /** The stream session: `ABC123def4567` or its ARN (which names the stream group too). */
+  streamSessionId: string;
+  /**
+   * The client to call the API with. When absent, one is built from `region`, `profile`, `endpoint` and
+   * `credentials` and the SDK's usual chain (with the region of an ARN when nothing else names one), and
+   * destroyed when the shell closes. Pass either `client` or those settings, not both.
+   */
+  client?: GameLiftStreamsClient;
+  /** Aborts the API calls, the connection and the open shell. */
+  signal?: AbortSignal;
+  /** The initial terminal size, sent once the channel is open. */
+  terminalSize?: TerminalSize;
+  /** How 409 (not ready) and 429 (throttled) answers are retried. */
+  retry?: RetryOptions;
+  /** Diagnostics: each API call, connect, handshake and reconnect. The token never appears. */
+  logger?: AdminShellLogger;
+  /**
+   * The longest wait for the data channel to open; it is further cut to what is left of the URL's lifetime.
+   * @default 15_000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a StreamUrl and its token stay usable for a new connection, from the API's answer.
+   * @default 60_000
+   */
+  urlLifetimeMs?: number;
+  /** Passed through to `connectDataChannel`. */
+  channel?: ChannelSettings;
+}
+
+/** What CreateStreamSessionAdminShell returned, minus the token, and what it was called for. */
+export interface AdminShellInfo {
+  /** The Session Manager session ID of the terminal session. */
+  readonly sessionId: string;
+  /** The WebSocket URL of the first connection (it expires 60 s after the call). */
+  readonly streamUrl: string;
+  /** The stream group ID (not the ARN). */
+  readonly streamGroupId: string;
+  /** The stream session ID (not the ARN). */
+  readonly streamSessionId: string;
+  /** The region the API was called in. */
+  readonly region: string;
+}
+
+/** An open admin shell: the data channel (a Duplex of raw terminal bytes) plus {@link AdminShellInfo}. */
+export type AdminShell = DataChannel & AdminShellInfo;
+
+/** Defaults of {@link OpenAdminShellOptions}. */
+export const OPEN_DEFAULTS = { connectTimeoutMs: 15_000, urlLifetimeMs: 60_000 } as const;
+
+const CLIENT_SETTINGS = ['region', 'profile', 'endpoint', 'credentials'] as const;
+// Connect failures that a fresh URL and token can cure (the first ones may have expired in flight).
+const RETRY_WITH_FRESH_URL = new Set(['AUTH_FAILED', 'CONNECT_TIMEOUT']);
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new AdminShellError('INVALID_ARGUMENT', `${name} must be a positive number of milliseconds.`);
+  }
+  return value;
+}
+
+/**
+ * Opens the admin shell of a GameLift Streams stream session: checks both identifiers, calls
+ * CreateStreamSessionAdminShell (retrying 409 and 429 within `retry.maxWaitMs`), and connects the SSM data
+ * channel within the URL's lifetime.
+ *
+ * Reconnection: when the WebSocket drops, the channel asks for fresh credentials and this calls the API
+ * again. If the service answers with a **different SessionId**, that is a new terminal session with a new
+ * shell, not the one the bytes so far came from: the reconnection fails with `SESSION_REPLACED` (the channel
+ * ends with that error as the cause), and nothing of the new shell is ever read, so two shells are never
+ * spliced into one stream. The unused new session expires on the service side.
+ *
+ * @throws {AdminShellError} at once for bad arguments (`INVALID_IDENTIFIER`, `IDENTIFIER_MISMATCH`,
+ *   `REGION_MISMATCH`, `INVALID_ARGUMENT`); the promise rejects with an `AdminShellError` for every failure
+ *   of the API call or the connection (codes in the package README).
+ */
+export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShell> {
+  if (typeof options !== 'object' || options === null) {
+    throw new AdminShellError('INVALID_ARGUMENT', 'openAdminShell needs an options object.');
+  }
+  const ids = checkIdentifiers(options.streamGroupId, options.streamSessionId);
+  const connectTimeoutMs = positive(
+    'connectTimeoutMs',
+    options.connectTimeoutMs,
+    OPEN_DEFAULTS.connectTimeoutMs,
+  );
+  const urlLifetimeMs = positive('urlLifetimeMs', options.urlLifetimeMs, OPEN_DEFAULTS.urlLifetimeMs);
+  if (options.client !== undefined) {
+    const both = CLIENT_SETTINGS.filter((key) => options[key] !== undefined);
+    if (both.length > 0) {
+      throw new AdminShellError(
+        'INVALID_ARGUMENT',
+        `Pass either client or ${both.join(', ')}: the client already has its own settings.`,
+      );
+    }
+  }
+  if (options.region !== undefined) checkRegion(ids, options.region);
+  if (options.signal?.aborted) {
+    return Promise.reject(new AdminShellError('ABORTED', 'The operation was aborted.'));
+  }
+  const ownClient = options.client === undefined;
+  const client =
+    options.client ??
+    createGameLiftStreamsClient({
+      ...options,
+      ...(options.region === undefined && ids.region !== undefined ? { region: ids.region } : {}),
+    });
+  return open(client, ids, options, { connectTimeoutMs, urlLifetimeMs }).then(
+    (shell) => {
+      if (ownClient) {
+        const destroy = (): void => client.destroy();
+        shell.whenClosed.then(destroy, destroy);
+      }
+      return shell;
+    },
+    (error: unknown) => {
+      if (ownClient) client.destroy();
+      throw error;
+    },
+  );
+}
+
+async function open(
+  client: GameLiftStreamsClient,
+  ids: CheckedIdentifiers,
+  options: OpenAdminShellOptions,
+  limits: { connectTimeoutMs: number; urlLifetimeMs: number },
+): Promise<AdminShell> {
+  const { signal, logger } = options;
+  const region = await resolveClientRegion(client);
+  checkRegion(ids, region);
+  const request = (requestSignal: AbortSignal | undefined): Promise<AdminShellAccess> =>
+    requestAdminShellAccess(client, ids, { region, signal: requestSignal, retry: options.retry, logger });
+
+  let access = await request(signal);
+  let connectedSessionId = access.sessionId;
+  let replaced: AdminShellError | undefined;
+  let opened: DataChannel | undefined;
+
+  const reconnect = async (context: ReconnectContext): Promise<StreamCredentials> => {
+    if (replaced !== undefined) throw replaced;
+    logger?.info?.('reconnecting: asking for a fresh stream URL', { attempt: context.attempt });
+    const both = signal === undefined ? context.signal : AbortSignal.any([context.signal, signal]);
+    const fresh = await request(both);
+    if (fresh.sessionId !== connectedSessionId) {
+      replaced = new AdminShellError(
+        'SESSION_REPLACED',
+        `The connection dropped, and the service answered with a new terminal session (${fresh.sessionId}) ` +
+          `instead of ${connectedSessionId}: the shell you were using is gone. Open the admin shell again.`,
+      );
+      logger?.warn?.('the service replaced the terminal session; not reconnecting', {
+        was: connectedSessionId,
+        now: fresh.sessionId,
+      });
+      // End the channel now rather than after the channel's remaining reconnection attempts.
+      opened?.destroy(
+        new SsmChannelError('RECONNECT_FAILED', 'the service replaced the terminal session', {
+          cause: replaced,
+        }),
+      );
+      throw replaced;
+    }
+    return { streamUrl: fresh.streamUrl, tokenValue: fresh.tokenValue };
+  };
+
+  const connect = (creds: AdminShellAccess): Promise<DataChannel> => {
+    const remaining = creds.receivedAt + limits.urlLifetimeMs - Date.now();
+    logger?.info?.('connecting the data channel', { sessionId: creds.sessionId, msLeft: remaining });
+    return connectDataChannel({
+      ...options.channel,
+      streamUrl: creds.streamUrl,
+      tokenValue: creds.tokenValue,
+      reconnect,
+      connectTimeoutMs: Math.max(1, Math.floor(Math.min(limits.connectTimeoutMs, remaining))),
+      ...(signal === undefined ? {} : { signal }),
+      ...(options.terminalSize === undefined ? {} : { terminalSize: options.terminalSize }),
+      ...(logger === undefined ? {} : { logger }),
+    });
+  };
+
+  let channel: DataChannel;
+  try {
+    channel = await connect(access);
+  } catch (error) {
+    const code = channelErrorCode(error);
+    if (signal?.aborted || code === undefined || !RETRY_WITH_FRESH_URL.has(code))
+      throw mapChannelError(error);
+    logger?.info?.('the first connection failed; trying once more with a fresh stream URL', { code });
+    access = await request(signal);
+    connectedSessionId = access.sessionId;
+    try {
+      channel = await connect(access);
+    } catch (again) {
+      throw mapChannelError(again);
+    }
+  }
+  opened = channel;
+  const started = channel.session;
+  logger?.info?.(started?.handshake ? 'handshake complete' : 'session started without a handshake', {
+    ...(started?.agentVersion === undefined ? {} : { agentVersion: started.agentVersion }),
+    ...(started?.sessionType === undefined ? {} : { sessionType: started.sessionType }),
+  });
+  logger?.info?.('admin shell open', { sessionId: access.sessionId });
+  const info: AdminShellInfo = {
+    sessionId: access.sessionId,
+    streamUrl: access.streamUrl,
+    streamGroupId: ids.streamGroup.id,
+    streamSessionId: ids.streamSession.id,
+    region,
+  };
+  for (const [key, value] of Object.entries(info)) {
+    Object.defineProperty(channel, key, { value, enumerable: true, writable: false, configurable: false });
+  }
+  return channel as AdminShell;
+}

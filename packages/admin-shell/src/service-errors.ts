@@ -1,0 +1,172 @@
+import { AdminShellError } from './errors.js';
+
+/** What a service error is mapped against, to say which resource and call it was about. */
+export interface ServiceErrorContext {
+  readonly operation: 'CreateStreamSessionAdminShell' | 'GetStreamSession';
+  readonly streamGroup: string;
+  readonly streamSession: string;
+  readonly region?: string;
+  /** How long 409/429 answers were retried before giving up, in ms. */
+  readonly waitedMs?: number;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'MissingAuthenticationTokenException',
+  'MissingAuthenticationToken',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+function shape(error: unknown): ErrorShape {
+  return typeof error === 'object' && error !== null ? (error as ErrorShape) : {};
+}
+
+/** The SDK exception name (`ThrottlingException`, …) of `error`, if it is one. */
+export function serviceErrorName(error: unknown): string | undefined {
+  const { name } = shape(error);
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The HTTP status of a service exception, if known. */
+export function serviceHttpStatus(error: unknown): number | undefined {
+  const status = shape(error).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function serviceSays(error: unknown): string {
+  const { message } = shape(error);
+  if (typeof message !== 'string' || message.length === 0 || message === 'UnknownError') return '';
+  const text = message.length > 300 ? `${message.slice(0, 297)}...` : message;
+  return ` (service: ${text.replace(/\s+/g, ' ').trim()})`;
+}
+
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    const { code } = shape(e);
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    e = (e as { cause?: unknown } | null)?.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Maps an error of a GameLift Streams SDK call to an {@link AdminShellError} whose message says what to do.
+ * 409 and 429 answers are mapped too (to `NOT_READY` and `THROTTLED`), for when retrying gave up.
+ */
+export function mapServiceError(error: unknown, context: ServiceErrorContext): AdminShellError {
+  if (error instanceof AdminShellError) return error;
+  const name = serviceErrorName(error) ?? '';
+  const status = serviceHttpStatus(error);
+  const says = serviceSays(error);
+  const where = context.region === undefined ? '' : ` in ${context.region}`;
+  const session = `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
+  const waited =
+    context.waitedMs === undefined || context.waitedMs < 1_000
+      ? ''
+      : ` after ${Math.round(context.waitedMs / 1000)} s of retries`;
+  const options = { cause: error };
+
+  if (name === 'AbortError') {
+    return new AdminShellError('ABORTED', `${context.operation} was aborted.`, options);
+  }
+  if (name === 'CredentialsProviderError' || name === 'ProviderError') {
+    return new AdminShellError(
+      'CREDENTIALS_MISSING',
+      'No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile with a ' +
+        'configured profile, or run `aws configure` / `aws sso login` first.',
+      options,
+    );
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new AdminShellError(
+      'CREDENTIALS_INVALID',
+      `AWS rejected the credentials (${name})${says}. Check that the access key is valid and not expired, ` +
+        'and that the clock of this machine is right.',
+      options,
+    );
+  }
+  if (name === 'AccessDeniedException' || (status === 403 && !name.endsWith('NotFoundException'))) {
+    return new AdminShellError(
+      'ACCESS_DENIED',
+      `Access denied to ${context.operation} on ${session}${where}${says}. The identity needs the IAM ` +
+        `permission gameliftstreams:${context.operation} on the stream group; ask an administrator to grant it.`,
+      options,
+    );
+  }
+  if (name === 'ResourceNotFoundException' || status === 404) {
+    return new AdminShellError(
+      'NOT_FOUND',
+      `The ${session} was not found${where}${says}. Check both identifiers and the region ` +
+        '(list sessions with `aws gameliftstreams list-stream-sessions --identifier <stream group>`).',
+      options,
+    );
+  }
+  if (name === 'StreamSessionAccessNotReadyException') {
+    return new AdminShellError(
+      'NOT_READY',
+      `The admin shell of ${session} is not ready yet${waited}${says}. Wait a little and try again, or allow a longer ` +
+        'wait (--wait, or the retry.maxWaitMs option).',
+      options,
+    );
+  }
+  if (name === 'ThrottlingException' || status === 429) {
+    return new AdminShellError(
+      'THROTTLED',
+      `GameLift Streams kept throttling ${context.operation}${waited}${says}. Wait a minute and try again, or allow a ` +
+        'longer wait (--wait, or the retry.maxWaitMs option).',
+      options,
+    );
+  }
+  if (name === 'ValidationException' || name === 'ConflictException' || status === 400 || status === 409) {
+    return new AdminShellError(
+      'VALIDATION_FAILED',
+      `GameLift Streams refused ${context.operation} for ${session}${where}${says}. Check the identifiers ` +
+        'and that the stream session is ACTIVE, CONNECTED, PENDING_CLIENT_RECONNECTION or RECONNECTING.',
+      options,
+    );
+  }
+  const network = networkCode(error);
+  if (network !== undefined || name === 'TimeoutError') {
+    return new AdminShellError(
+      'NETWORK_ERROR',
+      `Could not reach the GameLift Streams endpoint${where} (${network ?? name}). Check the network, the ` +
+        'region and --endpoint-url.',
+      options,
+    );
+  }
+  if (name === 'InternalServerException' || (status !== undefined && status >= 500)) {
+    return new AdminShellError(
+      'SERVICE_ERROR',
+      `GameLift Streams had an internal error on ${context.operation}${says}. Try again in a moment.`,
+      options,
+    );
+  }
+  const what = name.length > 0 ? name : 'an unexpected error';
+  return new AdminShellError(
+    'SERVICE_ERROR',
+    `${context.operation} failed with ${what}${says}. Try again; if it persists, run with --verbose.`,
+    options,
+  );
+}

@@ -1,0 +1,106 @@
+import type { AgentEmulator, AgentEmulatorOptions, EmulatedSession } from 'ssm-channel/testing';
+import type { EmulatedErrorType, INJECTABLE_STATUS } from './api-errors.js';
+import type { EmulatorCredentials } from './sigv4-check.js';
+
+/** Stream session statuses, as GetStreamSession reports them. */
+export type EmulatedSessionStatus =
+  | 'ACTIVATING'
+  | 'ACTIVE'
+  | 'CONNECTED'
+  | 'PENDING_CLIENT_RECONNECTION'
+  | 'RECONNECTING'
+  | 'TERMINATING'
+  | 'TERMINATED'
+  | 'ERROR';
+
+/** The two operations the emulator serves. */
+export type EmulatedOperation = 'CreateStreamSessionAdminShell' | 'GetStreamSession';
+
+/** An error to answer with instead of serving the operation. */
+export interface InjectedFault {
+  /** 403 AccessDenied, 404 ResourceNotFound, 409 StreamSessionAccessNotReady, 429 Throttling, 500 InternalServer. */
+  status: keyof typeof INJECTABLE_STATUS;
+  /** @default 'CreateStreamSessionAdminShell' */
+  operation?: EmulatedOperation;
+  /** How many calls get this answer. @default Infinity */
+  times?: number;
+  /** The exception's message. */
+  message?: string;
+}
+
+/** Options of {@link startGameLiftStreamsEmulator}. */
+export interface GameLiftStreamsEmulatorOptions {
+  /** @default 'us-west-2' */
+  region?: string;
+  /** @default '111122223333' */
+  accountId?: string;
+  /** @default a random `sg-` ID */
+  streamGroupId?: string;
+  /** @default a random 13-character ID */
+  streamSessionId?: string;
+  /**
+   * Answer CreateStreamSessionAdminShell with 409 StreamSessionAccessNotReady this many times first (before
+   * any injected fault). `Infinity` makes a service that never gets ready.
+   * @default 0
+   */
+  notReadyTimes?: number;
+  /** The stream session's status. ACTIVATING answers 409; TERMINATING, TERMINATED and ERROR answer 400. @default 'ACTIVE' */
+  status?: EmulatedSessionStatus;
+  /** Errors to inject, consumed in order per operation. */
+  faults?: readonly InjectedFault[];
+  /**
+   * When given, request signatures are verified for real against this pair (and a wrong key id or secret is
+   * refused); otherwise only the form of the SigV4 Authorization header and its scope are checked.
+   */
+  credentials?: EmulatorCredentials;
+  /** Options for the agent emulator behind the URLs (it always runs in `shell` mode). */
+  agent?: Omit<AgentEmulatorOptions, 'mode'>;
+  /** @default 0 (any free port) */
+  port?: number;
+}
+
+/** One request the emulator answered. */
+export interface EmulatorCall {
+  readonly operation: EmulatedOperation | 'unknown';
+  readonly httpStatus: number;
+  /** The exception name, for errors. */
+  readonly errorType?: EmulatedErrorType;
+  readonly identifier?: string;
+  readonly streamSessionIdentifier?: string;
+}
+
+/** A running GameLift Streams API emulator. */
+export interface GameLiftStreamsEmulator {
+  /** `http://127.0.0.1:<port>`: pass it as the SDK client's `endpoint` (or `--endpoint-url`). */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly streamGroupId: string;
+  readonly streamSessionId: string;
+  readonly streamGroupArn: string;
+  readonly streamSessionArn: string;
+  /** Every request answered so far, in order. */
+  readonly calls: readonly EmulatorCall[];
+  /** Every token handed out so far, in order (for tests that check where tokens end up). */
+  readonly issuedTokens: readonly string[];
+  /**
+   * The agent emulator behind the URLs. It is started at the first successful
+   * CreateStreamSessionAdminShell (or by this call), so error-path tests spawn no shell.
+   */
+  agent(): Promise<AgentEmulator>;
+  /**
+   * The terminal session (agent emulator session) that CreateStreamSessionAdminShell currently hands out.
+   * Once its shell has ended, the next call starts a new one (a new SessionId), as the service would.
+   */
+  terminalSession(): Promise<EmulatedSession>;
+  /** Changes the stream session's status (and GetStreamSession's StatusReason). */
+  setStatus(status: EmulatedSessionStatus, statusReason?: string): void;
+  /** Adds an error to inject. */
+  injectFault(fault: InjectedFault): void;
+  /**
+   * Starts a new terminal session (a new shell, a new SessionId): later calls hand out URLs into it, as a
+   * service that replaced the session would. The previous one keeps running.
+   */
+  replaceTerminalSession(): Promise<void>;
+  /** Stops the HTTP server and the agent emulator (every shell). */
+  close(): Promise<void>;
+}
