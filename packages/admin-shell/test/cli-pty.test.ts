@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
+import { awsEnv, BUILT, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
+
+const PROMPT = /\$ $/m;
+
+describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => {
+  let em: GameLiftStreamsEmulator;
+  let args: string[];
+  // A fresh emulator (and shell) per test: a session left busy by one test must not meet the next.
+  beforeEach(async () => {
+    em = await startGameLiftStreamsEmulator({
+      credentials: TEST_CREDENTIALS,
+      agent: { shell: { file: '/bin/sh', env: { PS1: '$ ' } } },
+    });
+    args = [
+      MAIN,
+      '--endpoint-url',
+      em.endpoint,
+      '--region',
+      em.region,
+      '--stream-group',
+      em.streamGroupId,
+      '--stream-session',
+      em.streamSessionId,
+    ];
+  });
+  afterEach(async () => {
+    await em.close();
+  });
+
+  it('prompt, output, resize, Ctrl-C, exit; the terminal settings are restored afterwards', async () => {
+    // sh prints the terminal settings before and after the command, so the test can compare them.
+    const script = `stty -g; echo START; "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}; echo "STATUS=$?"; stty -g; echo DONE`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv(), cols: 100, rows: 30 });
+    try {
+      await term.waitFor(/START/);
+      await term.waitFor(PROMPT, { from: term.output().indexOf('START') });
+      let mark = term.output().length;
+      term.write('ls -a /\r');
+      await term.waitFor(/\bproc\b/, { from: mark });
+
+      mark = term.output().length;
+      term.write('stty size\r');
+      await term.waitFor(/^30 100\r?$/m, { from: mark });
+      term.resize(120, 40);
+      await new Promise((r) => setTimeout(r, 300));
+      mark = term.output().length;
+      term.write('stty size\r');
+      await term.waitFor(/^40 120\r?$/m, { from: mark });
+
+      mark = term.output().length;
+      term.write('sleep 100\r');
+      await new Promise((r) => setTimeout(r, 500));
+      const started = Date.now();
+      term.write('\x03');
+      term.write('echo "alive-$((3*3))"\r');
+      await term.waitFor(/alive-9/, { from: mark, timeoutMs: 10_000 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      term.write('exit\r');
+      await term.waitFor(/STATUS=0[\s\S]*DONE/);
+      const { exitCode } = await term.exited;
+      expect(exitCode).toBe(0);
+      const settings = term.output().match(/^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm) ?? [];
+      expect(settings).toHaveLength(2);
+      expect(settings[0]).toBe(settings[1]);
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('Enter ~ . ends the session from the keyboard with exit 130, and restores the terminal', async () => {
+    const script = `stty -g; "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}; echo "STATUS=$?"; stty -g; echo DONE`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv() });
+    try {
+      await term.waitFor(PROMPT);
+      // A "frozen" remote: the shell is busy and ignores input; the escape still works.
+      term.write('sleep 60\r');
+      await new Promise((r) => setTimeout(r, 300));
+      term.write('\r~.');
+      await term.waitFor(/STATUS=130[\s\S]*DONE/, { timeoutMs: 10_000 });
+      expect(term.output()).toContain('connection closed from the keyboard');
+      const settings = term.output().match(/^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm) ?? [];
+      expect(settings).toHaveLength(2);
+      expect(settings[0]).toBe(settings[1]);
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('SIGTERM during a session: exit 143, terminal restored', async () => {
+    const inner = `echo PID=$$; exec "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}`;
+    const script = `stty -g; sh -c '${inner.replace(/'/g, `'\\''`)}'; echo "STATUS=$?"; stty -g; echo DONE`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv() });
+    try {
+      const [, pid] = await term.waitFor(/PID=(\d+)/);
+      await term.waitFor(PROMPT);
+      process.kill(Number(pid), 'SIGTERM');
+      await term.waitFor(/STATUS=143[\s\S]*DONE/, { timeoutMs: 10_000 });
+      const settings = term.output().match(/^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm) ?? [];
+      expect(settings).toHaveLength(2);
+      expect(settings[0]).toBe(settings[1]);
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('an error before the session prints one sentence and leaves the terminal as it was', async () => {
+    const bad = [...args.slice(0, -2), '--stream-session', 'NoSuchSession1'];
+    const script = `stty -g; "${process.execPath}" ${bad.map((a) => `'${a}'`).join(' ')}; echo "STATUS=$?"; stty -g; echo DONE`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv() });
+    try {
+      await term.waitFor(/STATUS=68[\s\S]*DONE/);
+      expect(term.output()).toContain('was not found');
+      expect(term.output()).not.toMatch(/^\s+at /m);
+      const settings = term.output().match(/^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm) ?? [];
+      expect(settings[0]).toBe(settings[1]);
+    } finally {
+      term.kill();
+    }
+  });
+});
