@@ -53,6 +53,8 @@ export class DataChannel extends Duplex {
   #pushedBytes = 0;
   #releasedBytes = 0;
   #reconnects = 0;
+  /** Reconnection attempts since a connection last received a frame. */
+  #failedAttempts = 0;
   #removeAbortListener: (() => void) | undefined;
   /** A failure that ended the channel before the session started (reported by `start()`, not `error`). */
   #failure: SsmChannelError | undefined;
@@ -243,7 +245,10 @@ export class DataChannel extends Duplex {
     const transport = await openTransport({
       streamUrl: credentials.streamUrl,
       openFrame: this.#engine.openFrame(credentials.tokenValue),
-      onFrame: (frame) => this.#afterEngine(() => this.#engine.receive(frame)),
+      onFrame: (frame) => {
+        this.#failedAttempts = 0;
+        this.#afterEngine(() => this.#engine.receive(frame));
+      },
       onClose: (error) => this.#onTransportLost(transport, error),
       signal: this.#lifetime.signal,
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
@@ -274,18 +279,32 @@ export class DataChannel extends Duplex {
     void this.#reconnect(reconnect, error);
   }
 
+  /**
+   * Reconnects after a connection loss, with backoff. Attempts count until a connection receives a frame:
+   * one that opens and then drops at once (a refused token) is a failed attempt too, so the loop is bounded
+   * by `maxReconnectAttempts` whatever the service does. A rejection of the `reconnect` callback itself is
+   * final (the callback owns its own retries and may know that the session is gone), and so are
+   * credentials that fail the URL policy.
+   */
   async #reconnect(
     reconnect: NonNullable<ConnectDataChannelOptions['reconnect']>,
     lost: SsmChannelError,
   ): Promise<void> {
     const signal = this.#lifetime.signal;
     let last: unknown = lost;
-    for (let attempt = 1; attempt <= this.#policy.maxAttempts; attempt += 1) {
+    while (this.#failedAttempts < this.#policy.maxAttempts) {
+      this.#failedAttempts += 1;
+      const attempt = this.#failedAttempts;
+      let credentials: StreamCredentials;
       try {
         await sleep(reconnectDelay(this.#policy, attempt, Math.random), signal);
-        const credentials = await reconnect({ attempt, signal });
-        if (signal.aborted) return;
+        credentials = await reconnect({ attempt, signal });
         checkCredentials(credentials);
+      } catch (error) {
+        if (!signal.aborted && !this.destroyed) this.#fail(reconnectFailed(lost, error));
+        return;
+      }
+      try {
         await this.#connect(credentials);
         this.#reconnects += 1;
         this.#options.logger?.info?.('data channel reconnected', { attempt });
@@ -293,22 +312,11 @@ export class DataChannel extends Duplex {
       } catch (error) {
         if (signal.aborted || this.destroyed) return;
         last = error;
-        const code = error instanceof SsmChannelError ? error.code : 'RECONNECT_CALLBACK_FAILED';
+        const code = error instanceof SsmChannelError ? error.code : 'UNKNOWN';
         this.#options.logger?.warn?.('reconnection attempt failed', { attempt, code });
-        // A refused argument (bad URL from the callback) will not get better by retrying.
-        if (
-          error instanceof SsmChannelError &&
-          (error.code === 'INVALID_ARGUMENT' || error.code === 'INSECURE_URL')
-        ) {
-          break;
-        }
       }
     }
-    this.#fail(
-      new SsmChannelError('RECONNECT_FAILED', `could not reconnect the data channel after ${lost.code}`, {
-        cause: last,
-      }),
-    );
+    this.#fail(reconnectFailed(lost, last));
   }
 
   #onStart(info: SessionStartInfo): void {
@@ -389,6 +397,12 @@ function engineLimits(o: ConnectDataChannelOptions): Partial<ClientEngineOptions
   if (o.giveUpAfterMs !== undefined) limits.giveUpAfterMs = o.giveUpAfterMs;
   if (o.startTimeoutMs !== undefined) limits.startTimeoutMs = o.startTimeoutMs;
   return limits;
+}
+
+function reconnectFailed(lost: SsmChannelError, cause: unknown): SsmChannelError {
+  return new SsmChannelError('RECONNECT_FAILED', `could not reconnect the data channel after ${lost.code}`, {
+    cause,
+  });
 }
 
 function closedBeforeStartMessage(info: EngineCloseInfo): string {

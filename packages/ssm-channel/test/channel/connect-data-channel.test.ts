@@ -245,3 +245,47 @@ describe('connectDataChannel under faults, with reconnection', () => {
     expect((await channel.whenClosed).reason).toBe('channel_closed');
   }, 120_000);
 });
+
+describe('reconnection failures', () => {
+  it('ends with RECONNECT_FAILED at once when the reconnect callback rejects, keeping its error as cause', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    let calls = 0;
+    const refusal = new Error('the session was replaced');
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      reconnect: () => {
+        calls += 1;
+        return Promise.reject(refusal);
+      },
+    });
+    channel.on('error', () => undefined);
+    agent.disconnect();
+    const info = await channel.whenClosed;
+    expect(info.error?.code).toBe('RECONNECT_FAILED');
+    expect(info.error?.cause).toBe(refusal);
+    expect(calls).toBe(1);
+  });
+
+  it('retries connections a bounded number of times, then ends with RECONNECT_FAILED', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    let calls = 0;
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      maxReconnectAttempts: 3,
+      reconnectInitialDelayMs: 10,
+      reconnect: () => {
+        calls += 1;
+        return Promise.resolve({ streamUrl: agent.url, tokenValue: 'a-token-the-agent-refuses' });
+      },
+    });
+    channel.on('error', () => undefined);
+    agent.disconnect();
+    const info = await channel.whenClosed;
+    expect(info.error?.code).toBe('RECONNECT_FAILED');
+    expect((info.error?.cause as SsmChannelError).code).toBe('AUTH_FAILED');
+    expect(calls).toBe(3);
+    expect(JSON.stringify(info) + String(info.error?.cause)).not.toContain('a-token-the-agent-refuses');
+  });
+});
