@@ -9,6 +9,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-gameliftstreams';
+import { connectDataChannel } from 'ssm-channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
 
@@ -139,5 +140,40 @@ describe('GameLift Streams API emulator, through the real SDK', () => {
     await expect(c.send(create(emulator))).rejects.toBeInstanceOf(ValidationException);
     emulator.setStatus('ACTIVATING');
     await expect(c.send(create(emulator))).rejects.toBeInstanceOf(StreamSessionAccessNotReadyException);
+  });
+
+  it('with a fixed tokenValue, every answer carries it and the agent emulator accepts only it', async () => {
+    const fixed = 'api-emulator.fixed-token_0123456789';
+    emulator = await startGameLiftStreamsEmulator({ tokenValue: fixed });
+    const c = client(emulator);
+    const first = await c.send(create(emulator));
+    const second = await c.send(create(emulator));
+    expect(first.TokenValue).toBe(fixed);
+    expect(second.TokenValue).toBe(fixed);
+    expect(emulator.issuedTokens).toEqual([fixed, fixed]);
+    const streamUrl = first.StreamUrl as string;
+
+    const refused = await connectDataChannel({ streamUrl, tokenValue: 'not-the-fixed-token' }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'AUTH_FAILED' });
+
+    const channel = await connectDataChannel({ streamUrl, tokenValue: fixed });
+    const chunks: Buffer[] = [];
+    channel.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => channel.once('end', resolve).once('close', resolve));
+    channel.write('echo "fixed-$((40+2))"; exit\n');
+    await ended;
+    expect((await channel.whenClosed).reason).toBe('channel_closed');
+    expect(Buffer.concat(chunks).toString()).toMatch(/fixed-42\r?\n/);
+    expect((await emulator.agent()).stats()).toMatchObject({ connections: 1, authFailures: 1 });
+  });
+
+  it('refuses a bad tokenValue at start, without quoting it', async () => {
+    for (const tokenValue of ['', 'has a secret space', 'line\nbreak']) {
+      const error = await startGameLiftStreamsEmulator({ tokenValue }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'AdminShellError', code: 'INVALID_ARGUMENT' });
+      expect((error as Error).message).not.toContain('secret');
+    }
   });
 });

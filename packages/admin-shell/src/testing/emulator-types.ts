@@ -53,8 +53,15 @@ export interface GameLiftStreamsEmulatorOptions {
    * refused); otherwise only the form of the SigV4 Authorization header and its scope are checked.
    */
   credentials?: EmulatorCredentials;
+  /**
+   * A fixed token for tests: every CreateStreamSessionAdminShell answer carries this TokenValue, and the agent
+   * emulator accepts it for `agent.tokenValidityMs` (default 60 s) after each answer. 1 to 4096 visible ASCII
+   * characters; never quoted in errors.
+   * @default a fresh random token per answer
+   */
+  tokenValue?: string;
   /** Options for the agent emulator behind the URLs (it always runs in `shell` mode). */
-  agent?: Omit<AgentEmulatorOptions, 'mode'>;
+  agent?: Omit<AgentEmulatorOptions, 'mode' | 'tokenValue'>;
   /** @default 0 (any free port) */
   port?: number;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentEmulator, EmulatedSession } from 'ssm-channel/testing';
+import { AdminShellError } from '../errors.js';
 import { type EmulatedErrorType, INJECTABLE_STATUS, sendError, sendJson } from './api-errors.js';
 import type {
   EmulatedOperation,
@@ -20,6 +21,19 @@ const ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/([^/]+?)(\/access)?\/?$
 const MAX_BODY_BYTES = 64 * 1024;
 const NOT_READY_MESSAGE = 'The terminal connection to the stream session is not yet available.';
 
+/**
+ * Checks the `tokenValue` option with the agent emulator's rule, before anything starts.
+ * @throws {AdminShellError} `INVALID_ARGUMENT`, without the value.
+ */
+async function checkTokenValue(value: string): Promise<void> {
+  const { validateTokenValue } = await import('ssm-channel/testing');
+  try {
+    validateTokenValue(value);
+  } catch (cause) {
+    throw new AdminShellError('INVALID_ARGUMENT', (cause as Error).message, { cause });
+  }
+}
+
 function randomId(length: number): string {
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => ALPHANUM[b % ALPHANUM.length]).join('');
@@ -31,10 +45,13 @@ function randomId(length: number): string {
  * and GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) in the
  * service's REST JSON shapes, errors included, and hands out URLs into an agent emulator that runs a real shell.
  * Every request must carry a SigV4 Authorization header (see {@link GameLiftStreamsEmulatorOptions.credentials}).
+ * @throws {AdminShellError} `INVALID_ARGUMENT` for a bad `tokenValue`.
  */
 export async function startGameLiftStreamsEmulator(
   options: GameLiftStreamsEmulatorOptions = {},
 ): Promise<GameLiftStreamsEmulator> {
+  const fixedToken = options.tokenValue;
+  if (fixedToken !== undefined) await checkTokenValue(fixedToken);
   const region = options.region ?? 'us-west-2';
   const accountId = options.accountId ?? '111122223333';
   const streamGroupId = options.streamGroupId ?? `sg-${randomId(9)}`;
@@ -51,7 +68,11 @@ export async function startGameLiftStreamsEmulator(
   const startAgent = async (): Promise<AgentEmulator> => {
     // Loaded on first use: the agent emulator brings node-pty, which error-path tests do not need.
     const { startAgentEmulator } = await import('ssm-channel/testing');
-    return startAgentEmulator({ ...options.agent, mode: 'shell' });
+    return startAgentEmulator({
+      ...options.agent,
+      ...(fixedToken === undefined ? {} : { tokenValue: fixedToken }),
+      mode: 'shell',
+    });
   };
   let agent: Promise<AgentEmulator> | undefined;
   let current: Promise<EmulatedSession> | undefined;

@@ -138,6 +138,7 @@ class EmulatorServer {
       validityMs: this.#options.tokenValidityMs ?? EMULATOR_DEFAULTS.tokenValidityMs,
       now: this.#options.clock ?? Date.now,
       maxTokens: EMULATOR_DEFAULTS.maxTokensPerSession,
+      fixedToken: options.tokenValue,
     });
     const url = `ws://127.0.0.1:${this.port}/v1/data-channel/${sessionId}?role=publish_subscribe`;
     const session = new EmulatedSessionImpl(sessionId, options, { url, tokens, createBackend });

@@ -39,14 +39,17 @@ export interface EmulatedSession {
   readonly sessionId: string;
   /** The StreamUrl: `ws://127.0.0.1:<port>/v1/data-channel/<sessionId>?role=publish_subscribe`. */
   readonly url: string;
-  /** The first token, issued when the session was created. */
+  /** The first token, issued when the session was created (the `tokenValue` option when one was given). */
   readonly tokenValue: string;
   readonly events: EventEmitter<EmulatedSessionEvents>;
   /** Resolves when the session ends. */
   readonly ended: Promise<SessionEndInfo>;
   /** Whether a client connection is attached. */
   readonly connected: boolean;
-  /** Fresh credentials for a (re)connection to this session, like ResumeSession. */
+  /**
+   * Fresh credentials for a (re)connection to this session, like ResumeSession: a new random token, or with
+   * the `tokenValue` option that same token, valid for a new `tokenValidityMs` window from now.
+   */
   issueToken(): StreamCredentials;
   stats(): EmulatorStats;
   /** Sends pause_publication to the client (the service's flow control, §11). */

@@ -103,6 +103,14 @@ export interface EmulatedSessionOptions {
   handshake?: boolean | EmulatorHandshakeOptions;
   /** Session id used in the URL path and in `channel_closed`. @default a random id */
   sessionId?: string;
+  /**
+   * A fixed token, for tests that need to know it in advance: the session's `tokenValue` is this value, and
+   * every `issueToken()` returns it again, re-armed for a new `tokenValidityMs` window (no random token is
+   * ever issued for the session). 1 to 4096 visible ASCII characters (`!` to `~`). It is never quoted in
+   * errors. Several sessions may share it: the URL path picks the session.
+   * @default a fresh random token at every issue
+   */
+  tokenValue?: string;
   shell?: EmulatorShellOptions;
   source?: EmulatorSourceOptions;
   faults?: EmulatorFaultOptions;
@@ -147,6 +155,7 @@ export const EMULATOR_DEFAULTS = {
   drainTimeoutMs: 5_000,
   closeSocketDelayMs: 500,
   maxTokensPerSession: 1_024,
+  maxTokenLength: 4_096,
 } as const;
 
 /** How an emulated session ended. */

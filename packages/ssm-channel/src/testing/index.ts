@@ -25,3 +25,4 @@ export {
 } from './emulator-options.js';
 export { GARBAGE_KINDS, type GarbageKind } from './garbage-frames.js';
 export { createSeededRandom, deterministicBytes, type SeededRandom } from './seeded-random.js';
+export { validateTokenValue } from './validate-options.js';

@@ -11,6 +11,8 @@ export interface TokenRegistryOptions {
   now: () => number;
   /** Most tokens remembered at once; the oldest are forgotten first. */
   maxTokens: number;
+  /** A fixed token: every `issue()` returns it, re-armed for a new window. Undefined: random tokens. */
+  fixedToken?: string | undefined;
 }
 
 /**
@@ -27,16 +29,21 @@ export class TokenRegistry {
     this.#options = options;
   }
 
-  /** A fresh opaque token (base64url of 48 random bytes). */
+  /**
+   * A fresh opaque token (base64url of 48 random bytes), or the fixed token re-armed: it may open new
+   * connections for `validityMs` from now.
+   */
   issue(): string {
     const now = this.#options.now();
+    const token = this.#options.fixedToken ?? randomBytes(48).toString('base64url');
+    // Deleted first so that it moves to the end: insertion order stays issue order.
+    this.#expiries.delete(token);
     this.#forgetExpired(now);
     while (this.#expiries.size >= this.#options.maxTokens) {
       const oldest = this.#expiries.keys().next().value;
       if (oldest === undefined) break;
       this.#expiries.delete(oldest);
     }
-    const token = randomBytes(48).toString('base64url');
     this.#expiries.set(token, now + this.#options.validityMs);
     return token;
   }

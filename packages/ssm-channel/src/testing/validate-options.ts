@@ -1,5 +1,10 @@
 import { SsmChannelError } from '../errors.js';
-import type { AgentEmulatorOptions, EmulatedSessionOptions, EmulatorMode } from './emulator-options.js';
+import {
+  type AgentEmulatorOptions,
+  EMULATOR_DEFAULTS,
+  type EmulatedSessionOptions,
+  type EmulatorMode,
+} from './emulator-options.js';
 
 const MODES: ReadonlySet<EmulatorMode> = new Set(['shell', 'echo', 'source', 'sink']);
 
@@ -17,6 +22,23 @@ function checkProbability(name: string, value: number | undefined): void {
 }
 
 /**
+ * Checks a fixed token (the `tokenValue` option): 1 to 4096 visible ASCII characters. The error never
+ * quotes the value.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT`.
+ */
+export function validateTokenValue(value: unknown): void {
+  const max = EMULATOR_DEFAULTS.maxTokenLength;
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > max ||
+    !/^[\x21-\x7e]+$/.test(value)
+  ) {
+    fail('tokenValue', `a string of 1 to ${max} visible ASCII characters (! to ~)`);
+  }
+}
+
+/**
  * Checks the per-session options.
  * @throws {SsmChannelError} `INVALID_ARGUMENT` naming the first bad option.
  */
@@ -26,6 +48,7 @@ export function validateSessionOptions(options: EmulatedSessionOptions): void {
   if (options.sessionId !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(options.sessionId)) {
     fail('sessionId', '1 to 128 characters of [A-Za-z0-9._-]');
   }
+  if (options.tokenValue !== undefined) validateTokenValue(options.tokenValue);
   checkInteger('source.bytes', options.source?.bytes, 0);
   checkInteger('source.seed', options.source?.seed, 0);
   checkInteger('drainTimeoutMs', options.drainTimeoutMs, 1);

@@ -34,6 +34,31 @@ describe('TokenRegistry', () => {
     tokens.revokeAll();
     expect(tokens.check(issued[3]!)).toBe('unknown');
   });
+
+  it('with a fixed token, issues it every time, re-armed for a new window, and still revokes it', () => {
+    let now = 0;
+    const tokens = new TokenRegistry({
+      validityMs: 1_000,
+      now: () => now,
+      maxTokens: 2,
+      fixedToken: 'fixed',
+    });
+    expect(tokens.check('fixed')).toBe('unknown');
+    expect(tokens.issue()).toBe('fixed');
+    now = 999;
+    expect(tokens.issue()).toBe('fixed');
+    now = 1_500;
+    expect(tokens.check('fixed')).toBeUndefined();
+    now = 1_999;
+    expect([tokens.issue(), tokens.issue(), tokens.issue()]).toEqual(['fixed', 'fixed', 'fixed']);
+    now = 2_998;
+    expect(tokens.check('fixed')).toBeUndefined();
+    now = 2_999;
+    expect(tokens.check('fixed')).toBe('expired');
+    tokens.issue();
+    tokens.revokeAll();
+    expect(tokens.check('fixed')).toBe('unknown');
+  });
 });
 
 describe('seeded random', () => {

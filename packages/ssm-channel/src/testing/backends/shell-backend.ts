@@ -1,6 +1,7 @@
 import { SsmChannelError } from '../../errors.js';
 import type { EmulatorShellOptions } from '../emulator-options.js';
 import type { BackendHost, SessionBackend } from './backend.js';
+import { type PtyExitWatch, watchPtyExit } from './pty-exit-watch.js';
 
 type NodePty = typeof import('node-pty');
 type Pty = import('node-pty').IPty;
@@ -28,7 +29,8 @@ export async function loadNodePty(): Promise<NodePty> {
 
 /**
  * `shell` mode: a real shell in a pseudo-terminal, started when the session is ready. Output is paused while
- * the window is full; sizes are applied with `resize`; the exit code is reported on exit.
+ * the window is full; sizes are applied with `resize`; the exit code is reported on exit, after every byte
+ * the pty still held has been read and queued (see {@link watchPtyExit}).
  */
 export function createShellBackend(
   pty: NodePty,
@@ -39,6 +41,11 @@ export function createShellBackend(
   let exited: Promise<void> | undefined;
   let alive = false;
   let stopping = false;
+  /** Reading is paused because the output window is full. */
+  let paused = false;
+  /** The shell process is gone: read everything left, whatever the window says. */
+  let gone = false;
+  let watch: PtyExitWatch | undefined;
   const size = { cols: options.initialSize?.cols ?? 80, rows: options.initialSize?.rows ?? 24 };
 
   const spawn = (): void => {
@@ -60,16 +67,29 @@ export function createShellBackend(
     } as import('node-pty').IPtyForkOptions);
     child = started;
     alive = true;
+    const exitWatch = watchPtyExit(started, () => {
+      gone = true;
+      if (paused) {
+        paused = false;
+        started.resume();
+      }
+    });
+    watch = exitWatch;
     exited = new Promise((resolve) => {
       started.onExit(({ exitCode }) => {
         alive = false;
+        exitWatch.release();
         resolve();
         if (!stopping) host.finish({ exitCode });
       });
     });
     started.onData((data: string | Uint8Array) => {
+      exitWatch.data();
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      if (!host.output(bytes)) started.pause();
+      if (!host.output(bytes) && !gone && !paused) {
+        paused = true;
+        started.pause();
+      }
     });
   };
 
@@ -94,10 +114,14 @@ export function createShellBackend(
       }
     },
     writable() {
-      if (alive) child?.resume();
+      if (alive && paused) {
+        paused = false;
+        child?.resume();
+      }
     },
     async stop() {
       stopping = true;
+      watch?.release();
       if (child === undefined || exited === undefined) return;
       if (alive) {
         child.kill('SIGHUP');
