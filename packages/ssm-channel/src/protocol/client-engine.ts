@@ -15,7 +15,6 @@
  */
 import { decodeAgentMessage } from '../codec/agent-message-decode.js';
 import { MessageType, PayloadType } from '../codec/constants.js';
-import { decodeAcknowledge } from '../codec/payloads/acknowledge.js';
 import { decodeChannelClosed } from '../codec/payloads/channel-closed.js';
 import { decodeExitCode } from '../codec/payloads/exit-code.js';
 import { decodeFlag } from '../codec/payloads/flag.js';
@@ -26,6 +25,7 @@ import { encodeOpenDataChannel } from '../codec/payloads/open-data-channel.js';
 import { encodeTerminalSize } from '../codec/payloads/terminal-size.js';
 import { SsmChannelError, SsmProtocolError } from '../errors.js';
 import { encodeAckFrame } from './ack-frame.js';
+import { readAcknowledge } from './ack-read.js';
 import { assertNever } from './assert-never.js';
 import type { ClientEngine } from './client-engine-api.js';
 import {
@@ -376,9 +376,9 @@ class ClientEngineImpl implements ClientEngine {
     let seq: number;
     let id: string;
     try {
-      const ack = decodeAcknowledge(payload);
-      seq = ack.acknowledgedMessageSequenceNumber;
-      id = ack.acknowledgedMessageId;
+      const ack = readAcknowledge(payload);
+      seq = ack.sequenceNumber;
+      id = ack.messageId;
     } catch {
       this.#counters.badPayloads += 1;
       return;

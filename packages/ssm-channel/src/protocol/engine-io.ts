@@ -13,6 +13,12 @@ export interface EngineIo {
   randomId(): string;
   /** Writes one binary frame to the peer. Must not call back into the engine synchronously. */
   sendFrame(frame: Uint8Array): void;
+  /**
+   * True when `randomId` is the default (not injected). A frame whose MessageId nobody refers back to (an
+   * ack) then lets the encoder draw a random id from its pool instead of formatting a UUID string and
+   * parsing it back; with an injected `randomId` every id comes from it, so runs stay reproducible.
+   */
+  readonly defaultIds?: boolean;
 }
 
 /** The optional parts of {@link EngineIo} as engine options. */
@@ -37,5 +43,6 @@ export function resolveEngineIo(options: EngineIoOptions): EngineIo {
     wallClock: () => Math.max(1, Math.floor(o.wallClock === undefined ? Date.now() : o.wallClock())),
     randomId: o.randomId === undefined ? randomUUID : () => o.randomId!(),
     sendFrame: (frame) => o.sendFrame(frame),
+    defaultIds: o.randomId === undefined,
   };
 }
