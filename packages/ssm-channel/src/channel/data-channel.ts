@@ -7,6 +7,7 @@ import type { ChannelStats, CloseInfo, StreamCredentials, TerminalSize } from '.
 import { SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
 import {
+  ClientEngineDefaults,
   type ClientEngineOptions,
   checkTerminalSize,
   type EngineCloseInfo,
@@ -25,7 +26,9 @@ export type SessionInfo = SessionStartInfo;
  * (keystrokes), what you read is the agent's output stream, in order, each byte once.
  *
  * - Backpressure: a write completes only when the unacknowledged window has room; when you stop reading,
- *   the channel stops taking output beyond `receiveBudgetBytes` and leaves it unacknowledged.
+ *   the channel stops taking output beyond `receiveBudgetBytes` and leaves it unacknowledged, and stops
+ *   reading the socket until you read again (TCP backpressure: unread output costs neither memory nor
+ *   CPU here; acknowledgements of your input wait behind it, as on any socket).
  * - `end()` completes once every written byte was acknowledged by the agent; the readable side ends when
  *   the service closes the channel.
  * - Errors during the session `destroy(err)` the stream with an {@link SsmChannelError}; `whenClosed` always
@@ -52,6 +55,10 @@ export class DataChannel extends Duplex {
   #finalCallback: ((error?: Error | null) => void) | undefined;
   #pushedBytes = 0;
   #releasedBytes = 0;
+  /** Output bytes the readers may hold before the socket stops being read. */
+  readonly #receiveBudget: number;
+  /** True while the transport is paused because the readers hold the whole budget. */
+  #socketPaused = false;
   #reconnects = 0;
   /** Reconnection attempts since a connection last received a frame. */
   #failedAttempts = 0;
@@ -66,6 +73,7 @@ export class DataChannel extends Duplex {
     super({ allowHalfOpen: true, decodeStrings: true });
     this.#options = options;
     this.#policy = policy;
+    this.#receiveBudget = options.receiveBudgetBytes ?? ClientEngineDefaults.receiveBudgetBytes;
     this.whenClosed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -262,6 +270,8 @@ export class DataChannel extends Duplex {
       throw new SsmChannelError('CHANNEL_CLOSED', 'the data channel was closed while connecting');
     }
     this.#transport = transport;
+    this.#socketPaused = false;
+    this.#applyBackpressure();
     o.logger?.debug?.('data channel connected', { reconnects: this.#reconnects });
     this.#afterEngine(() => this.#engine.transportUp());
   }
@@ -330,6 +340,22 @@ export class DataChannel extends Duplex {
     // The engine hands out views of received frames; the transport never reuses those buffers.
     stream.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.#pushedBytes += bytes.byteLength;
+    this.#applyBackpressure();
+  }
+
+  /**
+   * Pauses the socket while the readers hold at least the receive budget, and resumes it below. The engine
+   * refuses output at the same bound; pausing also stops the frames behind it from being read, verified and
+   * dropped, so a stalled reader costs no memory or CPU while the agent keeps the output.
+   */
+  #applyBackpressure(): void {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    const full = this.readableLength + this.stderr.readableLength >= this.#receiveBudget;
+    if (full === this.#socketPaused) return;
+    this.#socketPaused = full;
+    if (full) transport.pauseReading();
+    else transport.resumeReading();
   }
 
   /** Gives the engine back the receive budget of every byte the readers have taken. */
@@ -341,6 +367,7 @@ export class DataChannel extends Duplex {
     }
     const taken = this.#pushedBytes - this.readableLength - this.stderr.readableLength;
     const released = taken - this.#releasedBytes;
+    this.#applyBackpressure();
     if (released <= 0) return;
     this.#releasedBytes = taken;
     this.#afterEngine(() => this.#engine.consumed(released));

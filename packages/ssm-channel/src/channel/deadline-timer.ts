@@ -2,7 +2,14 @@
  * One timer that follows a moving deadline: the I/O side of the engine's `nextDeadline()`/`onTimer()`.
  */
 
-/** Re-arms a single `setTimeout` for the earliest deadline it is given. */
+/**
+ * Keeps a single `setTimeout` armed no later than the earliest deadline it is given.
+ *
+ * Re-arming is lazy: a timer already set to fire at or before a new deadline is kept, and when it fires
+ * early the engine finds nothing due and the next {@link DeadlineTimer.set} arms it for the real deadline.
+ * Every keystroke moves the retransmission deadline and every ack removes it; without this, each would
+ * cost a `clearTimeout` and a `setTimeout`.
+ */
 export class DeadlineTimer {
   readonly #now: () => number;
   readonly #fire: () => void;
@@ -14,14 +21,14 @@ export class DeadlineTimer {
     this.#fire = fire;
   }
 
-  /** Arms the timer for `deadline` (same clock as `now`), or disarms it for `undefined`. */
+  /**
+   * Makes sure the timer fires at `deadline` (same clock as `now`) at the latest; `undefined` (nothing due)
+   * leaves an armed timer to fire once with nothing to do.
+   */
   set(deadline: number | undefined): void {
-    if (deadline === undefined) {
-      this.clear();
-      return;
-    }
-    // Keep a timer that fires at the same time or only slightly earlier: no churn on the hot path.
-    if (this.#timer !== undefined && deadline >= this.#at - 1 && deadline <= this.#at + 1) return;
+    if (deadline === undefined) return;
+    // Armed to fire at (or within a millisecond of) this deadline or before it: keep it.
+    if (this.#timer !== undefined && this.#at <= deadline + 1) return;
     this.clear();
     this.#at = deadline;
     const delay = Math.max(0, Math.ceil(deadline - this.#now()));

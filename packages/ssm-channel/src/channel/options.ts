@@ -43,7 +43,8 @@ export interface ConnectDataChannelOptions extends StreamCredentials {
   maxReorderBytes?: number;
   /**
    * Output bytes (stdout and `stderr`) delivered but not read; beyond it the channel stops taking output and
-   * leaves it unacknowledged, so the agent holds it and resends later. @default 1048576
+   * leaves it unacknowledged, so the agent holds it and resends later, and stops reading the socket until
+   * the readers are below it again. @default 1048576
    */
   receiveBudgetBytes?: number;
   /** Time without acknowledgement progress before `RETRANSMIT_GIVE_UP`. @default 300000 */

@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import { type ClientOptions, type RawData, WebSocket } from 'ws';
 import type { ChannelLogger } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { Keepalive } from './keepalive.js';
+import { TickCork } from './tick-cork.js';
 import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
   type FrameKind,
@@ -131,10 +133,15 @@ function dial(url: URL, settings: TransportSettings, options: TransportOptions):
         failure ?? new SsmChannelError('CONNECT_FAILED', `${host} closed the connection during the upgrade`),
       );
     });
+    // The upgrade response carries the socket `ws` goes on to use (public API, unlike `ws._socket`).
+    let socket: Socket | undefined;
+    ws.on('upgrade', (response) => {
+      socket = response.socket;
+    });
     ws.on('open', () => {
       stopWaiting();
       ws.removeAllListeners();
-      resolve(new WsTransport(ws, settings, options, host));
+      resolve(new WsTransport(ws, settings, options, host, socket));
     });
   });
 }
@@ -159,12 +166,20 @@ class WsTransport implements Transport {
   readonly #host: string;
   readonly #keepalive: Keepalive;
   readonly #socketClosed: Promise<void>;
+  readonly #cork: TickCork | undefined;
   #framesReceived = 0;
   #ended = false;
   #needDrain = false;
 
-  constructor(ws: WebSocket, settings: TransportSettings, options: TransportOptions, host: string) {
+  constructor(
+    ws: WebSocket,
+    settings: TransportSettings,
+    options: TransportOptions,
+    host: string,
+    socket: Socket | undefined,
+  ) {
     this.#ws = ws;
+    this.#cork = socket === undefined ? undefined : new TickCork(socket);
     this.#settings = settings;
     this.#onFrame = options.onFrame;
     this.#onClose = options.onClose;
@@ -219,7 +234,12 @@ class WsTransport implements Transport {
       );
       return false;
     }
+    // Frames sent in the same tick (e.g. the acks of one socket read) leave in one system call.
+    this.#cork?.hold();
     this.#ws.send(frame, { binary: true }, this.#afterWrite);
+    if (this.#ws.bufferedAmount < this.#settings.highWaterMark) return true;
+    // Corked bytes count as queued: let the kernel take them before reporting backpressure.
+    this.#cork?.flush();
     if (this.#ws.bufferedAmount < this.#settings.highWaterMark) return true;
     this.#needDrain = true;
     return false;
