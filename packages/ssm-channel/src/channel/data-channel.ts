@@ -15,8 +15,9 @@ import {
 } from '../protocol/client-options.js';
 import { openTransport, type Transport } from '../transport/ws-transport.js';
 import { DeadlineTimer } from './deadline-timer.js';
-import { type ConnectDataChannelOptions, checkCredentials } from './options.js';
-import { type ReconnectPolicy, reconnectDelay, sleep } from './reconnect-policy.js';
+import type { ConnectDataChannelOptions } from './options.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
+import { Reconnector } from './reconnector.js';
 
 /** What the session start told us, kept for the caller. */
 export type SessionInfo = SessionStartInfo;
@@ -25,19 +26,22 @@ export type SessionInfo = SessionStartInfo;
  * A live SSM data channel as a Node `Duplex` of raw bytes: what you write becomes `input_stream_data`
  * (keystrokes), what you read is the agent's output stream, in order, each byte once.
  *
- * - Backpressure: a write completes only when the unacknowledged window has room; when you stop reading,
- *   the channel stops taking output beyond `receiveBudgetBytes` and leaves it unacknowledged, and stops
- *   reading the socket until you read again (TCP backpressure: unread output costs neither memory nor
- *   CPU here; acknowledgements of your input wait behind it, as on any socket).
+ * - Backpressure: a write completes only when the unacknowledged window has room; when a reader (the
+ *   stream itself or `stderr`) holds `receiveBudgetBytes` unread bytes, the channel stops reading the socket
+ *   and taking output, which stays unacknowledged so the agent keeps it, until the reader asks for more
+ *   (TCP backpressure: acknowledgements of your input wait behind unread output, as on any socket).
  * - `end()` completes once every written byte was acknowledged by the agent; the readable side ends when
- *   the service closes the channel.
+ *   the service closes the channel (`channel_closed`), after every byte received before it. Input written
+ *   after that, or still unacknowledged then, has nowhere to go and is dropped without an error, as a
+ *   keystroke typed while a remote shell exits.
+ * - Events besides the stream ones: `flag` (a Flag payload's value, e.g. 3 ConnectToPortError).
  * - Errors during the session `destroy(err)` the stream with an {@link SsmChannelError}; `whenClosed` always
  *   resolves, never rejects. (Node streams already have a boolean `closed`, so the promise has its own name.)
  */
 export class DataChannel extends Duplex {
   /** StdErr bytes (PayloadType 11), when the agent separates them. Read it, or output stalls at the budget. */
   readonly stderr: Readable;
-  /** Resolves once the channel has ended and released its socket and timers. */
+  /** Resolves once the channel has ended and released its socket (closed) and timers. */
   readonly whenClosed: Promise<CloseInfo>;
   /** What the agent said when the session started (handshake details, or none for a plain shell). */
   session: SessionInfo | undefined;
@@ -45,23 +49,19 @@ export class DataChannel extends Duplex {
   readonly #engine: ClientEngine;
   readonly #timer: DeadlineTimer;
   readonly #options: ConnectDataChannelOptions;
-  readonly #policy: ReconnectPolicy;
   readonly #lifetime = new AbortController();
+  readonly #reconnector: Reconnector | undefined;
   #transport: Transport | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
   #engineClose: EngineCloseInfo | undefined;
   #startWaiter: { resolve: () => void; reject: (error: SsmChannelError) => void } | undefined;
   #writeCallback: ((error?: Error | null) => void) | undefined;
   #finalCallback: ((error?: Error | null) => void) | undefined;
-  #pushedBytes = 0;
-  #releasedBytes = 0;
-  /** Output bytes the readers may hold before the socket stops being read. */
-  readonly #receiveBudget: number;
-  /** True while the transport is paused because the readers hold the whole budget. */
+  /** The stdout and stderr readables' buffers are full (a push returned false): their `_read` clears it. */
+  #stdoutFull = false;
+  #stderrFull = false;
+  /** True while the socket is not read because a reader's buffer is full. */
   #socketPaused = false;
-  #reconnects = 0;
-  /** Reconnection attempts since a connection last received a frame. */
-  #failedAttempts = 0;
   #removeAbortListener: (() => void) | undefined;
   /** A failure that ended the channel before the session started (reported by `start()`, not `error`). */
   #failure: SsmChannelError | undefined;
@@ -70,15 +70,32 @@ export class DataChannel extends Duplex {
 
   /** @internal Use {@link connectDataChannel}. */
   constructor(options: ConnectDataChannelOptions, policy: ReconnectPolicy) {
-    super({ allowHalfOpen: true, decodeStrings: true });
+    const budget = options.receiveBudgetBytes ?? ClientEngineDefaults.receiveBudgetBytes;
+    super({ allowHalfOpen: true, decodeStrings: true, readableHighWaterMark: budget });
     this.#options = options;
-    this.#policy = policy;
-    this.#receiveBudget = options.receiveBudgetBytes ?? ClientEngineDefaults.receiveBudgetBytes;
     this.whenClosed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    this.stderr = new Readable({ read: () => this.#release() });
+    this.stderr = new Readable({
+      highWaterMark: budget,
+      read: () => {
+        this.#stderrFull = false;
+        this.#applyBackpressure();
+      },
+    });
     const now = (): number => performance.now();
+    const reconnect = options.reconnect;
+    this.#reconnector =
+      reconnect === undefined
+        ? undefined
+        : new Reconnector(policy, {
+            reconnect,
+            connect: (credentials) => this.#connect(credentials),
+            fail: (error) => this.#fail(error),
+            now,
+            signal: this.#lifetime.signal,
+            logger: options.logger,
+          });
     this.#timer = new DeadlineTimer(now, () => this.#afterEngine(() => this.#engine.onTimer()));
     this.#engine = createClientEngine({
       ...engineLimits(options),
@@ -90,6 +107,7 @@ export class DataChannel extends Duplex {
       onStderr: (bytes) => this.#deliver(this.stderr, bytes),
       onStart: (info) => this.#onStart(info),
       onWritable: () => this.#completeWrite(),
+      onFlag: (flag) => this.emit('flag', flag),
       onClose: (info) => this.#onEngineClose(info),
       onError: (error) => this.#fail(error),
     });
@@ -119,26 +137,27 @@ export class DataChannel extends Duplex {
       bytesOut: s.bytesOut,
       messagesIn: s.messagesIn,
       messagesOut: s.messagesOut,
-      reconnects: this.#reconnects,
+      reconnects: this.#reconnector?.reconnects ?? 0,
     };
   }
 
   /** @internal Connects and waits for the session to start. */
   async start(credentials: StreamCredentials): Promise<void> {
-    const signal = this.#options.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => {
-        this.#fail(new SsmChannelError('ABORTED', 'the data channel was aborted', { cause: signal.reason }));
-      };
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#removeAbortListener = () => signal.removeEventListener('abort', onAbort);
-    }
     const started = new Promise<void>((resolve, reject) => {
       this.#startWaiter = { resolve, reject };
     });
     // A failed connection rejects `start()` itself; `started` must not also surface as unhandled.
     started.catch(() => undefined);
+    const signal = this.#options.signal;
+    if (signal !== undefined) {
+      const onAbort = (): void => {
+        this.#fail(new SsmChannelError('ABORTED', 'the data channel was aborted', { cause: signal.reason }));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) onAbort();
+    }
+    if (this.#failure !== undefined) throw this.#failure;
     await this.#connect(credentials);
     await started;
   }
@@ -147,6 +166,11 @@ export class DataChannel extends Duplex {
     if (this.#inEngine > 0) {
       // Written from inside an output callback: let the engine finish the frame it is handling first.
       process.nextTick(() => this._write(chunk, encoding, callback));
+      return;
+    }
+    if (this.#engineClose?.reason === 'channel_closed') {
+      // The remote side is gone (`channel_closed`): there is nobody to type to any more.
+      callback();
       return;
     }
     let hasRoom: boolean;
@@ -161,12 +185,17 @@ export class DataChannel extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    if (this.#engineClose?.reason === 'channel_closed') {
+      callback();
+      return;
+    }
     this.#finalCallback = callback;
     this.#checkFlushed();
   }
 
   override _read(): void {
-    this.#release();
+    this.#stdoutFull = false;
+    this.#applyBackpressure();
   }
 
   /**
@@ -191,10 +220,10 @@ export class DataChannel extends Duplex {
       failure ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel was closed'),
     );
     this.#startWaiter = undefined;
-    // After a `channel_closed` the close info was settled already; resolving again changes nothing.
-    this.#resolveClosed(this.#closeInfo(failure));
+    const info = this.#closeInfo(failure);
     this.#engine.close();
-    this.#shutdown();
+    // After a `channel_closed` the close info was settled already; resolving again changes nothing.
+    void this.#shutdown().then(() => this.#resolveClosed(info));
     this.#settleCallbacks(failure ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel is closed'));
     if (!this.stderr.destroyed) this.stderr.destroy();
     callback(error);
@@ -213,19 +242,23 @@ export class DataChannel extends Duplex {
     return { reason: 'error', error: failure };
   }
 
-  /** Frees the socket, the timer, the abort listener and any reconnection in progress. */
-  #shutdown(): void {
+  /**
+   * Frees the socket, the timer, the abort listener and any reconnection in progress; resolves once the
+   * socket is closed (bounded by the transport's close timeout).
+   */
+  #shutdown(): Promise<void> {
     this.#timer.clear();
     // Close the socket before aborting the lifetime signal, so the transport reports no abort of its own.
     const transport = this.#transport;
     this.#transport = undefined;
-    void transport?.close();
+    const closing = transport?.close() ?? Promise.resolve();
     this.#lifetime.abort();
     this.#removeAbortListener?.();
     this.#removeAbortListener = undefined;
+    return closing;
   }
 
-  #settleCallbacks(error: SsmChannelError): void {
+  #settleCallbacks(error: SsmChannelError | undefined): void {
     const write = this.#writeCallback;
     const final = this.#finalCallback;
     this.#writeCallback = undefined;
@@ -253,10 +286,7 @@ export class DataChannel extends Duplex {
     const transport = await openTransport({
       streamUrl: credentials.streamUrl,
       openFrame: this.#engine.openFrame(credentials.tokenValue),
-      onFrame: (frame) => {
-        this.#failedAttempts = 0;
-        this.#afterEngine(() => this.#engine.receive(frame));
-      },
+      onFrame: (frame) => this.#afterEngine(() => this.#engine.receive(frame)),
       onClose: (error) => this.#onTransportLost(transport, error),
       signal: this.#lifetime.signal,
       ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
@@ -270,9 +300,9 @@ export class DataChannel extends Duplex {
       throw new SsmChannelError('CHANNEL_CLOSED', 'the data channel was closed while connecting');
     }
     this.#transport = transport;
-    this.#socketPaused = false;
-    this.#applyBackpressure();
-    o.logger?.debug?.('data channel connected', { reconnects: this.#reconnects });
+    this.#reconnector?.connected();
+    if (this.#socketPaused) transport.pauseReading();
+    o.logger?.debug?.('data channel connected', { reconnects: this.#reconnector?.reconnects ?? 0 });
     this.#afterEngine(() => this.#engine.transportUp());
   }
 
@@ -280,53 +310,13 @@ export class DataChannel extends Duplex {
     if (this.#transport !== lost || this.destroyed) return;
     this.#transport = undefined;
     this.#afterEngine(() => this.#engine.transportDown());
-    const reconnect = this.#options.reconnect;
-    if (reconnect === undefined || this.#startWaiter !== undefined || error.code === 'ABORTED') {
+    const reconnector = this.#reconnector;
+    if (reconnector === undefined || this.#startWaiter !== undefined || error.code === 'ABORTED') {
       this.#fail(error);
       return;
     }
     this.#options.logger?.info?.('data channel connection lost; reconnecting', { code: error.code });
-    void this.#reconnect(reconnect, error);
-  }
-
-  /**
-   * Reconnects after a connection loss, with backoff. Attempts count until a connection receives a frame:
-   * one that opens and then drops at once (a refused token) is a failed attempt too, so the loop is bounded
-   * by `maxReconnectAttempts` whatever the service does. A rejection of the `reconnect` callback itself is
-   * final (the callback owns its own retries and may know that the session is gone), and so are
-   * credentials that fail the URL policy.
-   */
-  async #reconnect(
-    reconnect: NonNullable<ConnectDataChannelOptions['reconnect']>,
-    lost: SsmChannelError,
-  ): Promise<void> {
-    const signal = this.#lifetime.signal;
-    let last: unknown = lost;
-    while (this.#failedAttempts < this.#policy.maxAttempts) {
-      this.#failedAttempts += 1;
-      const attempt = this.#failedAttempts;
-      let credentials: StreamCredentials;
-      try {
-        await sleep(reconnectDelay(this.#policy, attempt, Math.random), signal);
-        credentials = await reconnect({ attempt, signal });
-        checkCredentials(credentials);
-      } catch (error) {
-        if (!signal.aborted && !this.destroyed) this.#fail(reconnectFailed(lost, error));
-        return;
-      }
-      try {
-        await this.#connect(credentials);
-        this.#reconnects += 1;
-        this.#options.logger?.info?.('data channel reconnected', { attempt });
-        return;
-      } catch (error) {
-        if (signal.aborted || this.destroyed) return;
-        last = error;
-        const code = error instanceof SsmChannelError ? error.code : 'UNKNOWN';
-        this.#options.logger?.warn?.('reconnection attempt failed', { attempt, code });
-      }
-    }
-    this.#fail(reconnectFailed(lost, last));
+    void reconnector.run(error);
   }
 
   #onStart(info: SessionStartInfo): void {
@@ -337,41 +327,39 @@ export class DataChannel extends Duplex {
   }
 
   #deliver(stream: Readable, bytes: Uint8Array): void {
-    // The engine hands out views of received frames; the transport never reuses those buffers.
-    stream.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.#pushedBytes += bytes.byteLength;
+    try {
+      // The engine hands out views of received frames; the transport never reuses those buffers.
+      if (!stream.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
+        if (stream === this) this.#stdoutFull = true;
+        else this.#stderrFull = true;
+      }
+    } catch (error) {
+      // A 'data' listener threw. The bytes were delivered: let the engine acknowledge them, and surface
+      // the exception as any stream listener's would be, outside the protocol.
+      process.nextTick(() => {
+        throw error;
+      });
+    }
     this.#applyBackpressure();
   }
 
   /**
-   * Pauses the socket while the readers hold at least the receive budget, and resumes it below. The engine
-   * refuses output at the same bound; pausing also stops the frames behind it from being read, verified and
-   * dropped, so a stalled reader costs no memory or CPU while the agent keeps the output.
+   * Stops taking output while a reader's buffer is full (its `push()` returned false) and resumes when it
+   * asks for more (`_read`). Stopped, the engine takes no output (what arrives stays unacknowledged, so the
+   * agent keeps it) and the socket is not read: a stalled reader costs neither memory nor CPU. No ack can be
+   * read meanwhile either, so the engine also holds its give-up clock and retransmissions.
    */
   #applyBackpressure(): void {
-    const transport = this.#transport;
-    if (transport === undefined) return;
-    const full = this.readableLength + this.stderr.readableLength >= this.#receiveBudget;
-    if (full === this.#socketPaused) return;
+    const full = this.#stdoutFull || this.#stderrFull;
+    if (full === this.#socketPaused || this.destroyed) return;
     this.#socketPaused = full;
-    if (full) transport.pauseReading();
-    else transport.resumeReading();
+    const transport = this.#transport;
+    if (full) transport?.pauseReading();
+    else transport?.resumeReading();
+    // Resuming delivers what the engine kept, through push(): never from inside an engine call.
+    if (full || this.#inEngine === 0) this.#afterEngine(() => this.#engine.setReadPaused(full));
+    else queueMicrotask(() => this.#afterEngine(() => this.#engine.setReadPaused(this.#socketPaused)));
   }
-
-  /** Gives the engine back the receive budget of every byte the readers have taken. */
-  #release = (): void => {
-    if (this.destroyed) return;
-    if (this.#inEngine > 0) {
-      queueMicrotask(this.#release);
-      return;
-    }
-    const taken = this.#pushedBytes - this.readableLength - this.stderr.readableLength;
-    const released = taken - this.#releasedBytes;
-    this.#applyBackpressure();
-    if (released <= 0) return;
-    this.#releasedBytes = taken;
-    this.#afterEngine(() => this.#engine.consumed(released));
-  };
 
   #completeWrite(): void {
     const callback = this.#writeCallback;
@@ -398,11 +386,11 @@ export class DataChannel extends Duplex {
     if (info.reason !== 'channel_closed') return;
     // The remote side is gone: free the socket, settle `whenClosed`, end both readables, and destroy the
     // stream once its output has been read.
-    this.#shutdown();
-    this.#resolveClosed(this.#closeInfo(undefined));
+    const closeInfo = this.#closeInfo(undefined);
+    void this.#shutdown().then(() => this.#resolveClosed(closeInfo));
     this.push(null);
     this.stderr.push(null);
-    this.#settleCallbacks(new SsmChannelError('CHANNEL_CLOSED', 'the service closed the data channel'));
+    this.#settleCallbacks(undefined);
     const finish = (): void => {
       this.destroy();
     };
@@ -420,16 +408,11 @@ function engineLimits(o: ConnectDataChannelOptions): Partial<ClientEngineOptions
   if (o.maxUnackedBytes !== undefined) limits.maxUnackedBytes = o.maxUnackedBytes;
   if (o.maxReorderMessages !== undefined) limits.maxReorderMessages = o.maxReorderMessages;
   if (o.maxReorderBytes !== undefined) limits.maxReorderBytes = o.maxReorderBytes;
-  if (o.receiveBudgetBytes !== undefined) limits.receiveBudgetBytes = o.receiveBudgetBytes;
+  // The readables' high-water marks are the budget; the engine follows them through setReadPaused().
+  limits.receiveBudgetBytes = Number.POSITIVE_INFINITY;
   if (o.giveUpAfterMs !== undefined) limits.giveUpAfterMs = o.giveUpAfterMs;
   if (o.startTimeoutMs !== undefined) limits.startTimeoutMs = o.startTimeoutMs;
   return limits;
-}
-
-function reconnectFailed(lost: SsmChannelError, cause: unknown): SsmChannelError {
-  return new SsmChannelError('RECONNECT_FAILED', `could not reconnect the data channel after ${lost.code}`, {
-    cause,
-  });
 }
 
 function closedBeforeStartMessage(info: EngineCloseInfo): string {

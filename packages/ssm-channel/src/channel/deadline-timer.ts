@@ -2,6 +2,9 @@
  * One timer that follows a moving deadline: the I/O side of the engine's `nextDeadline()`/`onTimer()`.
  */
 
+/** The longest delay `setTimeout` honours. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * Keeps a single `setTimeout` armed no later than the earliest deadline it is given.
  *
@@ -31,7 +34,8 @@ export class DeadlineTimer {
     if (this.#timer !== undefined && this.#at <= deadline + 1) return;
     this.clear();
     this.#at = deadline;
-    const delay = Math.max(0, Math.ceil(deadline - this.#now()));
+    // setTimeout takes at most 2^31-1 ms; a later deadline fires early, finds nothing due, and re-arms.
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.ceil(deadline - this.#now())));
     this.#timer = setTimeout(this.#onTimeout, delay);
     // The socket keeps the process alive; the timer alone must not.
     this.#timer.unref();

@@ -4,7 +4,9 @@
 import type { ChannelLogger, ReconnectContext, StreamCredentials, TerminalSize } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { checkTerminalSize } from '../protocol/client-options.js';
+import { resolveTransportSettings } from '../transport/transport-options.js';
 import { checkStreamUrl } from '../transport/url-policy.js';
+import { MAX_TIMER_DELAY_MS } from './deadline-timer.js';
 import { RECONNECT_DEFAULTS, type ReconnectPolicy } from './reconnect-policy.js';
 
 /** Options of {@link connectDataChannel}. Every bound has a documented default. */
@@ -62,6 +64,9 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new SsmChannelError('INVALID_ARGUMENT', `${name} must be a positive integer`);
   }
+  if (name.endsWith('Ms') && value > MAX_TIMER_DELAY_MS) {
+    throw new SsmChannelError('INVALID_ARGUMENT', `${name} must be at most ${MAX_TIMER_DELAY_MS} ms`);
+  }
   return value;
 }
 
@@ -83,6 +88,14 @@ export function checkConnectOptions(options: ConnectDataChannelOptions): Reconne
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new SsmChannelError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
   }
+  positiveInteger('receiveBudgetBytes', options.receiveBudgetBytes, 1);
+  // The transport checks its own options when it connects; a bad one must fail here, at once.
+  resolveTransportSettings({
+    ...options,
+    openFrame: '-',
+    onFrame: () => undefined,
+    onClose: () => undefined,
+  });
   return {
     maxAttempts: positiveInteger(
       'maxReconnectAttempts',

@@ -225,7 +225,10 @@ class ClientEngineImpl implements ClientEngine {
 
   setReadPaused(paused: boolean): void {
     this.#readPaused = paused;
-    if (!paused && !this.#ended()) this.#receiver.drain();
+    if (this.#ended()) return;
+    // Nothing is read while paused, acks included: the give-up clock and retransmissions wait too.
+    this.#sender.setReadHeld(paused);
+    if (!paused) this.#receiver.drain();
   }
 
   nextDeadline(): number | undefined {
@@ -269,13 +272,13 @@ class ClientEngineImpl implements ClientEngine {
       default:
         assertNever(this.#phase);
     }
-    if (this.#sender.onTimer() === 'give-up') {
-      this.#fail(
-        new SsmProtocolError(
-          'RETRANSMIT_GIVE_UP',
-          `no acknowledgement from the agent for ${this.#o.giveUpAfterMs} ms; giving up`,
-        ),
-      );
+    const timer = this.#sender.onTimer();
+    if (timer === 'give-up' || timer === 'paused-too-long') {
+      const why =
+        timer === 'give-up'
+          ? `no acknowledgement from the agent for ${this.#o.giveUpAfterMs} ms`
+          : `the service paused publication for more than ${this.#o.giveUpAfterMs} ms`;
+      this.#fail(new SsmProtocolError('RETRANSMIT_GIVE_UP', `${why}; giving up`));
     }
   }
 

@@ -75,7 +75,7 @@ export function answerHandshakeRequest(request: HandshakeRequest, clientVersion:
         sessionProperties = field(actionParameters, 'Properties') ?? null;
         processed.push({ actionType, actionStatus: ActionStatus.Success, actionResult: null, error: '' });
       } else {
-        const text = `Failed to process action SessionType: unknown session type ${JSON.stringify(type ?? null)}`;
+        const text = `Failed to process action SessionType: unknown session type ${describeValue(type)}`;
         sessionTypeError = text;
         errors.push(text);
         processed.push({ actionType, actionStatus: ActionStatus.Failed, actionResult: null, error: text });
@@ -149,4 +149,11 @@ export function sessionStartInfo(
     if (complete.timeNs !== undefined) info.handshakeTimeToCompleteNs = complete.timeNs;
   }
   return info;
+}
+
+/** A short description of a peer-supplied value for a message: never recursive, never long. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (value === null || value === undefined) return 'null';
+  return `of type ${Array.isArray(value) ? 'array' : typeof value}`;
 }

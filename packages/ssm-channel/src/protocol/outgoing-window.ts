@@ -15,8 +15,6 @@ export interface OutgoingEntry {
   readonly frame: Uint8Array;
   /** Its MessageId (canonical lower-case). */
   readonly messageId: string;
-  /** Time of the first transmission, or -1 while it has never been on the wire. */
-  firstSentAt: number;
   /** Time of the latest transmission, or -1. */
   lastSentAt: number;
   /** How many times it was written to the wire. Karn's rule: RTT samples only when this is 1. */
@@ -83,7 +81,6 @@ export class OutgoingWindow {
       seq: this.#nextSeq,
       frame,
       messageId,
-      firstSentAt: -1,
       lastSentAt: -1,
       transmissions: 0,
       prev: undefined,
@@ -98,7 +95,6 @@ export class OutgoingWindow {
   /** Records a transmission of `entry` at `now` and moves it to the end of the time-out order. */
   markSent(entry: OutgoingEntry, now: number): void {
     if (entry.transmissions > 0) this.#unlink(entry);
-    if (entry.firstSentAt < 0) entry.firstSentAt = now;
     entry.lastSentAt = now;
     entry.transmissions += 1;
     entry.prev = this.#tail;

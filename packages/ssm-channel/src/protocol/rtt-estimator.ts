@@ -55,14 +55,11 @@ export interface RttEstimator {
 export interface RttEstimatorOptions {
   /** @default RetransmitConstants.maxRtoMs (1000) */
   maxRtoMs?: number;
-  /** Lower bound of the timeout, applied after the formula. @default 0 (none, like the official sides) */
-  minRtoMs?: number;
 }
 
 /** Creates an estimator in the official initial state (rtt 100 ms, rttVar 0, rto 200 ms). */
 export function createRttEstimator(options: RttEstimatorOptions = {}): RttEstimator {
   const maxRto = options.maxRtoMs ?? RetransmitConstants.maxRtoMs;
-  const minRto = options.minRtoMs ?? 0;
   const { alpha, beta, clockGranularityMs } = RetransmitConstants;
   const state: RttState = {
     rttMs: RetransmitConstants.initialRttMs,
@@ -76,10 +73,10 @@ export function createRttEstimator(options: RttEstimatorOptions = {}): RttEstima
       state.rttVarMs = (1 - beta) * state.rttVarMs + beta * Math.abs(state.rttMs - s);
       state.rttMs = (1 - alpha) * state.rttMs + alpha * s;
       const rto = state.rttMs + Math.max(clockGranularityMs, 4 * state.rttVarMs);
-      state.rtoMs = Math.max(minRto, Math.min(rto, maxRto));
+      state.rtoMs = Math.min(rto, maxRto);
     },
     backOff(): void {
-      state.rtoMs = Math.max(minRto, Math.min(state.rtoMs * 2, maxRto));
+      state.rtoMs = Math.min(state.rtoMs * 2, maxRto);
     },
   };
 }

@@ -44,8 +44,11 @@ export interface SenderCounters {
   acksIgnored: number;
 }
 
-/** Result of {@link StreamSender.onTimer}. */
-export type SenderTimerResult = 'ok' | 'give-up';
+/**
+ * Result of {@link StreamSender.onTimer}: `give-up` when nothing was acknowledged for `giveUpAfterMs`,
+ * `paused-too-long` when the service paused publication for that long.
+ */
+export type SenderTimerResult = 'ok' | 'give-up' | 'paused-too-long';
 
 /** Sender state of one direction. */
 export class StreamSender {
@@ -65,6 +68,10 @@ export class StreamSender {
   readonly #config: StreamSenderConfig;
   #linkUp = false;
   #paused = false;
+  /** When publication was paused (while the link was up), or -1. */
+  #pausedSince = -1;
+  /** The application stopped reading, so no acknowledgement can arrive. */
+  #readHeld = false;
   /** Entries from this sequence number on have never been transmitted. */
   #firstUnsent = 0;
   /** Start of the current wait for acknowledgement progress, or -1. */
@@ -80,9 +87,9 @@ export class StreamSender {
     this.rtt = createRttEstimator({ maxRtoMs: config.maxRtoMs });
   }
 
-  /** True while frames may be written: the link is up and publication is not paused. */
+  /** True while frames may be written: the link is up, publication is not paused, and acks can be read. */
   get active(): boolean {
-    return this.#linkUp && !this.#paused;
+    return this.#linkUp && !this.#paused && !this.#readHeld;
   }
 
   /** True while publication is paused by the service. */
@@ -95,7 +102,7 @@ export class StreamSender {
     const io = this.#io;
     const seq = this.window.nextSeq;
     const messageId = io.randomId();
-    const frame = encodeAgentMessage({
+    const encoded = encodeAgentMessage({
       messageType: this.#config.messageType,
       sequenceNumber: seq,
       payloadType,
@@ -104,6 +111,9 @@ export class StreamSender {
       flags: this.#config.synOnFirst && seq === 0 ? HeaderFlag.Syn : 0,
       messageId,
     });
+    // Small frames are views into a shared slab; a kept one gets memory of its own, so the window's byte
+    // bound is also what it holds in memory.
+    const frame = encoded.byteLength === encoded.buffer.byteLength ? encoded : encoded.slice();
     const entry = this.window.add(frame, messageId);
     this.counters.messages += 1;
     this.counters.payloadBytes += payload.length;
@@ -136,12 +146,14 @@ export class StreamSender {
   linkUp(): void {
     this.#linkUp = true;
     this.#paused = false;
+    this.#pausedSince = -1;
     this.#flush(true);
   }
 
   /** The link went down: nothing is written until {@link linkUp}; messages are still numbered and kept. */
   linkDown(): void {
     this.#linkUp = false;
+    this.#pausedSince = -1;
     this.#waitingSince = -1;
     this.#catchUpRto = undefined;
   }
@@ -150,13 +162,31 @@ export class StreamSender {
   setPaused(paused: boolean): void {
     if (paused === this.#paused) return;
     this.#paused = paused;
+    this.#pausedSince = paused && this.#linkUp ? this.#io.now() : -1;
     if (paused) this.#waitingSince = -1;
     else this.#flush(false);
   }
 
+  /**
+   * The application stopped (true) or resumed (false) reading frames: no acknowledgement can arrive while
+   * held, so nothing is written, resent, or counted towards giving up.
+   */
+  setReadHeld(held: boolean): void {
+    if (held === this.#readHeld) return;
+    this.#readHeld = held;
+    if (held) this.#waitingSince = -1;
+    else this.#flush(false);
+  }
+
+  /** When a pause of publication that started while connected reaches `giveUpAfterMs`, or undefined. */
+  #pauseDeadline(): number | undefined {
+    if (this.#pausedSince < 0 || !Number.isFinite(this.#config.giveUpAfterMs)) return undefined;
+    return this.#pausedSince + this.#config.giveUpAfterMs;
+  }
+
   /** The next time {@link onTimer} has work (retransmission or give-up), or undefined. */
   nextDeadline(): number | undefined {
-    if (!this.active) return undefined;
+    if (!this.active) return this.#paused && this.#linkUp ? this.#pauseDeadline() : undefined;
     let deadline: number | undefined;
     const head = this.window.oldest();
     if (this.#catchUpRto !== undefined) {
@@ -176,7 +206,10 @@ export class StreamSender {
 
   /** Retransmits what timed out (oldest first, bounded burst) or reports that it is time to give up. */
   onTimer(): SenderTimerResult {
-    if (!this.active) return 'ok';
+    if (!this.active) {
+      const pauseDeadline = this.#paused && this.#linkUp ? this.#pauseDeadline() : undefined;
+      return pauseDeadline !== undefined && this.#io.now() >= pauseDeadline ? 'paused-too-long' : 'ok';
+    }
     const now = this.#io.now();
     // Comparisons use the same sums as nextDeadline(), so a timer fired at the deadline always has work.
     if (this.#waitingSince >= 0 && now >= this.#waitingSince + this.#config.giveUpAfterMs) return 'give-up';

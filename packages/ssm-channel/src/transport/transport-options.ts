@@ -77,6 +77,10 @@ export function resolveTransportSettings(options: TransportOptions): TransportSe
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new SsmChannelError('INVALID_ARGUMENT', `${key} must be a positive integer`);
     }
+    // setTimeout takes at most 2^31-1 ms (Node turns a larger delay into 1 ms).
+    if (key.endsWith('Ms') && value > 2 ** 31 - 1) {
+      throw new SsmChannelError('INVALID_ARGUMENT', `${key} must be at most ${2 ** 31 - 1} ms`);
+    }
     settings[key] = value;
   }
   if (settings.highWaterMark > settings.maxBufferedAmount) {

@@ -289,3 +289,88 @@ describe('reconnection failures', () => {
     expect(JSON.stringify(info) + String(info.error?.cause)).not.toContain('a-token-the-agent-refuses');
   });
 });
+
+describe('lifecycle edges', () => {
+  it('on channel_closed, buffered output is still read, pending and later writes are dropped quietly, and the stream ends', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+    const errors: unknown[] = [];
+    channel.on('error', (error) => errors.push(error));
+    channel.write('twelve bytes');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // echoed, acknowledged, buffered unread
+    agent.terminate('bye');
+    channel.write('a keystroke racing the end');
+    const received = await readBytes(channel, Number.POSITIVE_INFINITY);
+    expect(received.toString()).toBe('twelve bytes');
+    channel.write('after the end');
+    expect(await channel.whenClosed).toEqual({ reason: 'channel_closed', output: 'bye' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual([]);
+  });
+
+  it('rejects with ABORTED for a signal aborted before the call, and leaves nothing behind', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const error = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ABORTED' });
+    expect(agent.stats().connections).toBe(0);
+  });
+
+  it('bounds reconnection when every new connection is dropped right after its first frame', async () => {
+    const agent = await emulator({
+      mode: 'echo',
+      handshake: true,
+      faults: { cut: { afterBytes: 1, times: 1000 } },
+    });
+    let calls = 0;
+    const error = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      maxReconnectAttempts: 3,
+      reconnectInitialDelayMs: 5,
+      reconnect: () => {
+        calls += 1;
+        return Promise.resolve(agent.issueToken());
+      },
+    }).catch((e: unknown) => e);
+    // The first connection is cut before the session starts: setup fails, no reconnection.
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST' });
+    expect(calls).toBe(0);
+  });
+
+  it('a reader that stops for longer than giveUpAfterMs does not end a healthy session', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const channel = await connectDataChannel({
+      streamUrl: agent.url,
+      tokenValue: agent.tokenValue,
+      receiveBudgetBytes: 4096,
+      giveUpAfterMs: 1000,
+    });
+    const input = deterministicBytes(8, 64 * 1024);
+    channel.write(input);
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    expect(channel.destroyed).toBe(false);
+    const echoed = await readBytes(channel, input.length);
+    expect(sha256(echoed)).toBe(sha256(input));
+    channel.destroy();
+  });
+});
+
+describe('option bounds', () => {
+  it('refuses timeouts that setTimeout cannot honour, and bad budgets, at once', () => {
+    const base = { streamUrl: 'ws://127.0.0.1:1/v1/data-channel/s', tokenValue: 't' };
+    for (const bad of [
+      { connectTimeoutMs: 2 ** 31 },
+      { reconnectMaxDelayMs: 2 ** 31 },
+      { receiveBudgetBytes: 0 },
+      { maxReconnectAttempts: 1.5 },
+    ]) {
+      expect(() => connectDataChannel({ ...base, ...bad })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+  });
+});

@@ -29,6 +29,17 @@ function checkBounds(h: ReturnType<typeof clientHarness>, maxPayload: number): v
 }
 
 describe('hostile input never throws out of receive() and never passes the bounds', () => {
+  test('a deeply nested SessionType is refused with a short description, not a stack overflow', () => {
+    const h = clientHarness(LIMITS);
+    const depth = 50_000;
+    const text =
+      '{"AgentVersion":"3.3.0.0","RequestedClientActions":[{"ActionType":"SessionType","ActionParameters":' +
+      `{"SessionType":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+    expect(() => h.engine.receive(outputFrame(0, bytes(text), PayloadType.HandshakeRequest))).not.toThrow();
+    expect(h.errors.map((e) => e.code)).toEqual(['HANDSHAKE_FAILED']);
+    expect(h.errors[0]!.message.length).toBeLessThan(300);
+  });
+
   test('arbitrary bytes are dropped and counted', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 400 }), { maxLength: 30 }), (frames) => {

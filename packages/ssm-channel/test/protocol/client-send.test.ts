@@ -205,6 +205,41 @@ describe('retransmission', () => {
     expect(() => h.engine.write(bytes('y'))).toThrow(expect.objectContaining({ code: 'CHANNEL_CLOSED' }));
   });
 
+  test('a pause of publication longer than giveUpAfterMs fails with RETRANSMIT_GIVE_UP', () => {
+    const h = openShell({ giveUpAfterMs: 10_000 });
+    h.engine.receive(controlFrame(MessageType.PausePublication));
+    h.advance(9999);
+    expect(h.errors).toEqual([]);
+    h.advance(1);
+    expect(h.errors.map((e) => [e.code, e.message])).toEqual([
+      ['RETRANSMIT_GIVE_UP', 'the service paused publication for more than 10000 ms; giving up'],
+    ]);
+  });
+
+  test('while the application does not read, nothing is sent or resent and the give-up clock waits', () => {
+    const h = openShell({ giveUpAfterMs: 10_000 });
+    h.engine.write(bytes('a'));
+    const [a] = h.takeData();
+    h.engine.setReadPaused(true);
+    h.engine.write(bytes('b'));
+    h.advance(60_000);
+    expect(h.errors).toEqual([]);
+    expect(h.takeData()).toEqual([]);
+    h.engine.setReadPaused(false);
+    // The unsent message goes out at once; the timed-out one on the next timer.
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([1]);
+    h.engine.receive(ackFrame(0, a!.messageId));
+    expect(h.engine.stats().unackedMessages).toBe(1);
+  });
+
+  test('a kept input frame owns its memory (no shared slab is pinned by the window)', () => {
+    const h = openShell();
+    h.engine.write(bytes('k'));
+    const frame = h.raw.at(-1)!;
+    expect(frame.byteLength).toBe(121);
+    expect(frame.buffer.byteLength).toBe(121);
+  });
+
   test('ack progress restarts the give-up clock; time offline does not count', () => {
     const h = openShell({ giveUpAfterMs: 10_000 });
     h.engine.write(bytes('a'));

@@ -1,0 +1,96 @@
+/**
+ * The reconnection loop of a data channel: fresh credentials from the caller's `reconnect` callback, a new
+ * connection, bounded attempts with backoff.
+ */
+import type { ChannelLogger, ReconnectContext, StreamCredentials } from '../channel-types.js';
+import { SsmChannelError } from '../errors.js';
+import { checkCredentials } from './options.js';
+import { type ReconnectPolicy, reconnectDelay, sleep } from './reconnect-policy.js';
+
+/** A connection that stayed up this long counts as healthy: the attempts of the next loss start from 1. */
+export const STABLE_CONNECTION_MS = 10_000;
+
+/** What the loop drives. */
+export interface ReconnectorHooks {
+  /** The caller's callback: fresh credentials for the same session. */
+  reconnect(context: ReconnectContext): Promise<StreamCredentials>;
+  /** Opens a connection with these credentials; rejects when it cannot. */
+  connect(credentials: StreamCredentials): Promise<void>;
+  /** Ends the channel: reconnection is over. */
+  fail(error: SsmChannelError): void;
+  /** Monotonic clock in ms. */
+  now(): number;
+  /** Aborted when the channel ends: stops the loop. */
+  signal: AbortSignal;
+  logger?: ChannelLogger | undefined;
+}
+
+/**
+ * Reconnects after each connection loss. Attempts are counted across losses until a connection has stayed
+ * up for {@link STABLE_CONNECTION_MS}, so a service that accepts and drops at once (a refused token, a
+ * broken relay) cannot make the loop run forever. A rejection of the `reconnect` callback is final: the
+ * callback owns its own retries, and may know that the session is gone. So are credentials that fail the
+ * URL policy.
+ */
+export class Reconnector {
+  readonly #policy: ReconnectPolicy;
+  readonly #hooks: ReconnectorHooks;
+  #attempts = 0;
+  #connectedAt = Number.NEGATIVE_INFINITY;
+  #reconnects = 0;
+
+  constructor(policy: ReconnectPolicy, hooks: ReconnectorHooks) {
+    this.#policy = policy;
+    this.#hooks = hooks;
+  }
+
+  /** Successful reconnections so far. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** Records that a connection (the first one or a later one) is up. */
+  connected(): void {
+    this.#connectedAt = this.#hooks.now();
+  }
+
+  /** Runs the loop after `lost` ended the current connection. */
+  async run(lost: SsmChannelError): Promise<void> {
+    const { signal, logger } = this.#hooks;
+    if (this.#hooks.now() - this.#connectedAt >= STABLE_CONNECTION_MS) this.#attempts = 0;
+    let last: unknown = lost;
+    while (this.#attempts < this.#policy.maxAttempts) {
+      this.#attempts += 1;
+      const attempt = this.#attempts;
+      let credentials: StreamCredentials;
+      try {
+        await sleep(reconnectDelay(this.#policy, attempt, Math.random), signal);
+        credentials = await this.#hooks.reconnect({ attempt, signal });
+        checkCredentials(credentials);
+      } catch (error) {
+        if (!signal.aborted) this.#hooks.fail(reconnectFailed(lost, error));
+        return;
+      }
+      try {
+        await this.#hooks.connect(credentials);
+        this.#reconnects += 1;
+        logger?.info?.('data channel reconnected', { attempt });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        last = error;
+        logger?.warn?.('reconnection attempt failed', {
+          attempt,
+          code: error instanceof SsmChannelError ? error.code : 'UNKNOWN',
+        });
+      }
+    }
+    this.#hooks.fail(reconnectFailed(lost, last));
+  }
+}
+
+function reconnectFailed(lost: SsmChannelError, cause: unknown): SsmChannelError {
+  return new SsmChannelError('RECONNECT_FAILED', `could not reconnect the data channel after ${lost.code}`, {
+    cause,
+  });
+}
