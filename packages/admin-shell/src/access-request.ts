@@ -2,30 +2,39 @@ import {
   CreateStreamSessionAdminShellCommand,
   type GameLiftStreamsClient,
 } from '@aws-sdk/client-gameliftstreams';
+import { type AdminShellAccess, createAdminShellAccess } from './admin-shell-access.js';
 import { type RetryOptions, type RetryReason, type RetryRuntime, retryWithBackoff } from './backoff.js';
+import { startCallDeadline } from './call-deadline.js';
 import { AdminShellError } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
 import { mapServiceError, serviceErrorName, serviceHttpStatus } from './service-errors.js';
 import { FINAL_STATUSES, lookUpSessionStatus, statusError } from './session-status.js';
 
-/** What CreateStreamSessionAdminShell returned. `tokenValue` is secret: never log it. */
-export interface AdminShellAccess {
-  readonly sessionId: string;
-  readonly streamUrl: string;
-  readonly tokenValue: string;
-  /** `Date.now()` when the answer arrived; the URL is valid for a limited time from then. */
-  readonly receivedAt: number;
-}
+export type { AdminShellAccess } from './admin-shell-access.js';
 
 /** Options of {@link requestAdminShellAccess}. */
 export interface AccessRequestOptions {
+  /** The client's region, named in error messages. */
   readonly region?: string;
+  /** Aborts the calls and the waits between them (the promise rejects with `ABORTED`). */
   readonly signal?: AbortSignal | undefined;
+  /** How 409 and 429 answers are retried. */
   readonly retry?: RetryOptions | undefined;
+  /** Diagnostics; never given the token. */
   readonly logger?: AdminShellLogger | undefined;
+  /**
+   * The longest time one API call (each attempt, and the GetStreamSession lookup) may take, whatever the
+   * client's own timeouts; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
+   * @default 30_000
+   */
+  readonly callTimeoutMs?: number | undefined;
+  /** Clock, randomness and sleep of the retries, for tests. */
   readonly runtime?: RetryRuntime;
 }
+
+/** Defaults of {@link AccessRequestOptions}. */
+export const ACCESS_DEFAULTS = { callTimeoutMs: 30_000 } as const;
 
 function classify(error: unknown): RetryReason | undefined {
   const name = serviceErrorName(error);
@@ -44,11 +53,23 @@ export function describeUrl(url: string): string {
   }
 }
 
+function callTimedOut(operation: string, timeoutMs: number, region: string | undefined, cause: unknown) {
+  const where = region === undefined ? '' : ` in ${region}`;
+  return new AdminShellError(
+    'NETWORK_ERROR',
+    `The GameLift Streams endpoint${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
+      'the network, the region and --endpoint-url (the endpoint option), then try again.',
+    { cause },
+  );
+}
+
 /**
  * Calls CreateStreamSessionAdminShell, retrying 409 (StreamSessionAccessNotReady) and 429 with backoff and
  * jitter within `retry.maxWaitMs`. When the session is in a status that allows no admin shell, the error says
- * which status (looked up with GetStreamSession).
- * @throws {AdminShellError} with a code from the service error (see the package README).
+ * which status (looked up with GetStreamSession). Each call is bounded by `callTimeoutMs`.
+ * The answer's `tokenValue` is not enumerable and is redacted from `util.inspect` and `JSON.stringify`.
+ * @throws {AdminShellError} with a code from the service error (see the package README); `NETWORK_ERROR`
+ *   when a call times out; `ABORTED` when `signal` aborts; `INVALID_ARGUMENT` for a bad `callTimeoutMs`.
  */
 export async function requestAdminShellAccess(
   client: GameLiftStreamsClient,
@@ -56,6 +77,10 @@ export async function requestAdminShellAccess(
   options: AccessRequestOptions = {},
 ): Promise<AdminShellAccess> {
   const { signal, logger } = options;
+  const callTimeoutMs = options.callTimeoutMs ?? ACCESS_DEFAULTS.callTimeoutMs;
+  if (!Number.isFinite(callTimeoutMs) || callTimeoutMs <= 0) {
+    throw new AdminShellError('INVALID_ARGUMENT', 'callTimeoutMs must be a positive number of milliseconds.');
+  }
   const context = {
     operation: 'CreateStreamSessionAdminShell' as const,
     streamGroup: ids.streamGroup.id,
@@ -63,7 +88,7 @@ export async function requestAdminShellAccess(
     ...(options.region === undefined ? {} : { region: options.region }),
   };
   const explain = async (error: unknown): Promise<AdminShellError | undefined> => {
-    const found = await lookUpSessionStatus(client, ids, signal);
+    const found = await lookUpSessionStatus(client, ids, signal, callTimeoutMs);
     logger?.debug?.('GetStreamSession', { status: found?.status ?? 'unknown' });
     return found === undefined ? undefined : statusError(ids, found, error);
   };
@@ -73,13 +98,14 @@ export async function requestAdminShellAccess(
       streamGroup: ids.streamGroup.value,
       streamSession: ids.streamSession.value,
     });
+    const deadline = startCallDeadline(callTimeoutMs, signal);
     try {
       const out = await client.send(
         new CreateStreamSessionAdminShellCommand({
           Identifier: ids.streamGroup.value,
           StreamSessionIdentifier: ids.streamSession.value,
         }),
-        signal === undefined ? {} : { abortSignal: signal },
+        { abortSignal: deadline.signal },
       );
       const { SessionId, StreamUrl, TokenValue } = out;
       if (!SessionId || !StreamUrl || !TokenValue) {
@@ -96,10 +122,16 @@ export async function requestAdminShellAccess(
         streamUrl: describeUrl(StreamUrl),
         tokenValue: '[redacted]',
       });
-      return { sessionId: SessionId, streamUrl: StreamUrl, tokenValue: TokenValue, receivedAt: Date.now() };
+      return createAdminShellAccess({
+        sessionId: SessionId,
+        streamUrl: StreamUrl,
+        tokenValue: TokenValue,
+        receivedAt: Date.now(),
+      });
     } catch (error) {
       if (signal?.aborted)
         throw new AdminShellError('ABORTED', 'The operation was aborted.', { cause: error });
+      if (deadline.expired()) throw callTimedOut(context.operation, callTimeoutMs, options.region, error);
       const reason = classify(error);
       logger?.debug?.('CreateStreamSessionAdminShell failed', {
         error: serviceErrorName(error) ?? 'unknown',
@@ -107,13 +139,15 @@ export async function requestAdminShellAccess(
       });
       // A session that has ended never becomes ready: find out at the first 409 instead of waiting in vain.
       if (reason === 'not_ready' && attempt === 1) {
-        const found = await lookUpSessionStatus(client, ids, signal);
+        const found = await lookUpSessionStatus(client, ids, signal, callTimeoutMs);
         logger?.debug?.('GetStreamSession', { status: found?.status ?? 'unknown' });
         if (found !== undefined && (FINAL_STATUSES as readonly string[]).includes(found.status)) {
           throw statusError(ids, found, error);
         }
       }
       throw error;
+    } finally {
+      deadline.clear();
     }
   };
   const started = Date.now();

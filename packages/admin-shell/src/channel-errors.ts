@@ -1,4 +1,5 @@
 import { AdminShellError } from './errors.js';
+import { printableText } from './printable-text.js';
 
 interface CodedError {
   name?: unknown;
@@ -18,11 +19,10 @@ export function channelErrorCode(error: unknown): string | undefined {
  */
 export function mapChannelError(error: unknown): AdminShellError {
   if (error instanceof AdminShellError) return error;
-  const code = channelErrorCode(error) ?? 'UNKNOWN';
-  const detail =
-    error instanceof Error && error.message.length > 0
-      ? `: ${error.message.replace(/\s+/g, ' ').trim()}`
-      : '';
+  const code = printableText(channelErrorCode(error) ?? 'UNKNOWN', 60);
+  // The message may quote the agent (a session type error, a close reason): no terminal escapes.
+  const text = error instanceof Error ? printableText(error.message) : '';
+  const detail = text.length > 0 ? `: ${text}` : '';
   const options = { cause: error };
   switch (code) {
     case 'ABORTED':
@@ -34,12 +34,25 @@ export function mapChannelError(error: unknown): AdminShellError {
           'for one connection; run the command again to get fresh ones.',
         options,
       );
+    case 'KMS_ENCRYPTION_UNSUPPORTED':
+      return new AdminShellError(
+        'UNSUPPORTED_SESSION',
+        `The admin shell session requires KMS encryption, which this client does not support yet (${code}${detail}). ` +
+          'Trying again will not help: connect with the AWS session-manager-plugin instead, or turn KMS ' +
+          'encryption off in the Session Manager preferences of the account.',
+        options,
+      );
+    case 'HANDSHAKE_FAILED':
+      return new AdminShellError(
+        'UNSUPPORTED_SESSION',
+        `The agent asked for a session this client does not support (${code}${detail}). Trying again will not ` +
+          'help: connect with the AWS session-manager-plugin instead.',
+        options,
+      );
     case 'CONNECT_TIMEOUT':
     case 'CONNECT_FAILED':
     case 'INSECURE_URL':
-    case 'HANDSHAKE_FAILED':
     case 'HANDSHAKE_TIMEOUT':
-    case 'KMS_ENCRYPTION_UNSUPPORTED':
       return new AdminShellError(
         'CONNECT_FAILED',
         `Could not open the admin shell data channel (${code}${detail}). Check the network and try again.`,

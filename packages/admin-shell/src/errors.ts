@@ -25,6 +25,7 @@ export type AdminShellErrorCode =
   | 'NETWORK_ERROR'
   // the data channel
   | 'CONNECT_FAILED'
+  | 'UNSUPPORTED_SESSION'
   | 'URL_EXPIRED'
   | 'SESSION_REPLACED'
   | 'CHANNEL_FAILED'

@@ -1,5 +1,5 @@
 export type { AccessRequestOptions, AdminShellAccess } from './access-request.js';
-export { requestAdminShellAccess } from './access-request.js';
+export { ACCESS_DEFAULTS, requestAdminShellAccess } from './access-request.js';
 export type { RetryOptions, RetryProgress, RetryReason } from './backoff.js';
 export { RETRY_DEFAULTS } from './backoff.js';
 export type { AdminShellErrorCode } from './errors.js';
@@ -20,5 +20,5 @@ export type {
 } from './open-admin-shell.js';
 export { OPEN_DEFAULTS, openAdminShell } from './open-admin-shell.js';
 export type { ClientSettings } from './sdk-client.js';
-export { createGameLiftStreamsClient } from './sdk-client.js';
+export { CLIENT_DEFAULTS, createGameLiftStreamsClient } from './sdk-client.js';
 export { SHELL_READY_STATUSES } from './session-status.js';

@@ -8,12 +8,13 @@ import {
   type StreamCredentials,
   type TerminalSize,
 } from 'ssm-channel';
-import { type AdminShellAccess, requestAdminShellAccess } from './access-request.js';
+import { ACCESS_DEFAULTS, type AdminShellAccess, requestAdminShellAccess } from './access-request.js';
 import type { RetryOptions } from './backoff.js';
 import { channelErrorCode, mapChannelError } from './channel-errors.js';
 import { AdminShellError } from './errors.js';
 import { type CheckedIdentifiers, checkIdentifiers, checkRegion } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
+import { printableText } from './printable-text.js';
 import { type ClientSettings, createGameLiftStreamsClient, resolveClientRegion } from './sdk-client.js';
 
 /** Data-channel settings passed through to `connectDataChannel` (limits, keepalive, …). */
@@ -52,6 +53,12 @@ export interface OpenAdminShellOptions extends ClientSettings {
    * @default 60_000
    */
   urlLifetimeMs?: number;
+  /**
+   * The longest time one API call may take (each attempt), even with an injected `client` that has no
+   * timeouts of its own; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
+   * @default 30_000
+   */
+  callTimeoutMs?: number;
   /** Passed through to `connectDataChannel`. */
   channel?: ChannelSettings;
 }
@@ -74,9 +81,20 @@ export interface AdminShellInfo {
 export type AdminShell = DataChannel & AdminShellInfo;
 
 /** Defaults of {@link OpenAdminShellOptions}. */
-export const OPEN_DEFAULTS = { connectTimeoutMs: 15_000, urlLifetimeMs: 60_000 } as const;
+export const OPEN_DEFAULTS = {
+  connectTimeoutMs: 15_000,
+  urlLifetimeMs: 60_000,
+  callTimeoutMs: ACCESS_DEFAULTS.callTimeoutMs,
+} as const;
 
-const CLIENT_SETTINGS = ['region', 'profile', 'endpoint', 'credentials'] as const;
+const CLIENT_SETTINGS = [
+  'region',
+  'profile',
+  'endpoint',
+  'credentials',
+  'connectionTimeoutMs',
+  'requestTimeoutMs',
+] as const;
 // Connect failures that a fresh URL and token can cure (the first ones may have expired in flight).
 const RETRY_WITH_FRESH_URL = new Set(['AUTH_FAILED', 'CONNECT_TIMEOUT']);
 
@@ -114,6 +132,7 @@ export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShe
     OPEN_DEFAULTS.connectTimeoutMs,
   );
   const urlLifetimeMs = positive('urlLifetimeMs', options.urlLifetimeMs, OPEN_DEFAULTS.urlLifetimeMs);
+  positive('callTimeoutMs', options.callTimeoutMs, OPEN_DEFAULTS.callTimeoutMs);
   if (options.client !== undefined) {
     const both = CLIENT_SETTINGS.filter((key) => options[key] !== undefined);
     if (both.length > 0) {
@@ -159,7 +178,13 @@ async function open(
   const region = await resolveClientRegion(client);
   checkRegion(ids, region);
   const request = (requestSignal: AbortSignal | undefined): Promise<AdminShellAccess> =>
-    requestAdminShellAccess(client, ids, { region, signal: requestSignal, retry: options.retry, logger });
+    requestAdminShellAccess(client, ids, {
+      region,
+      signal: requestSignal,
+      retry: options.retry,
+      logger,
+      callTimeoutMs: options.callTimeoutMs,
+    });
 
   let access = await request(signal);
   let connectedSessionId = access.sessionId;
@@ -174,7 +199,8 @@ async function open(
     if (fresh.sessionId !== connectedSessionId) {
       replaced = new AdminShellError(
         'SESSION_REPLACED',
-        `The connection dropped, and the service answered with a new terminal session (${fresh.sessionId}) ` +
+        `The connection dropped, and the service answered with a new terminal session ` +
+          `(${printableText(fresh.sessionId, 100)}) ` +
           `instead of ${connectedSessionId}: the shell you were using is gone. Open the admin shell again.`,
       );
       logger?.warn?.('the service replaced the terminal session; not reconnecting', {

@@ -1,4 +1,5 @@
 import { AdminShellError } from './errors.js';
+import { printableText } from './printable-text.js';
 
 /** What a service error is mapped against, to say which resource and call it was about. */
 export interface ServiceErrorContext {
@@ -55,11 +56,12 @@ export function serviceHttpStatus(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The service's own message, made printable (a hostile endpoint could send terminal escapes). */
 function serviceSays(error: unknown): string {
   const { message } = shape(error);
-  if (typeof message !== 'string' || message.length === 0 || message === 'UnknownError') return '';
-  const text = message.length > 300 ? `${message.slice(0, 297)}...` : message;
-  return ` (service: ${text.replace(/\s+/g, ' ').trim()})`;
+  if (typeof message !== 'string' || message === 'UnknownError') return '';
+  const text = printableText(message);
+  return text.length === 0 ? '' : ` (service: ${text})`;
 }
 
 function networkCode(error: unknown): string | undefined {
@@ -148,10 +150,18 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     );
   }
   const network = networkCode(error);
-  if (network !== undefined || name === 'TimeoutError') {
+  if (name === 'TimeoutError') {
     return new AdminShellError(
       'NETWORK_ERROR',
-      `Could not reach the GameLift Streams endpoint${where} (${network ?? name}). Check the network, the ` +
+      `The GameLift Streams endpoint${where} did not answer ${context.operation} in time (TimeoutError). ` +
+        'Check the network, the region and --endpoint-url (the endpoint option), then try again.',
+      options,
+    );
+  }
+  if (network !== undefined) {
+    return new AdminShellError(
+      'NETWORK_ERROR',
+      `Could not reach the GameLift Streams endpoint${where} (${network}). Check the network, the ` +
         'region and --endpoint-url.',
       options,
     );
@@ -163,7 +173,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
       options,
     );
   }
-  const what = name.length > 0 ? name : 'an unexpected error';
+  const what = name.length > 0 ? printableText(name, 100) : 'an unexpected error';
   return new AdminShellError(
     'SERVICE_ERROR',
     `${context.operation} failed with ${what}${says}. Try again; if it persists, run with --verbose.`,

@@ -1,6 +1,8 @@
 import { type GameLiftStreamsClient, GetStreamSessionCommand } from '@aws-sdk/client-gameliftstreams';
+import { startCallDeadline } from './call-deadline.js';
 import { AdminShellError } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
+import { printableText } from './printable-text.js';
 
 /** Stream session statuses in which CreateStreamSessionAdminShell can succeed. */
 export const SHELL_READY_STATUSES = [
@@ -19,21 +21,23 @@ export interface SessionStatus {
 }
 
 /**
- * Looks up the status of the stream session with GetStreamSession. Used only to explain a failure, so every
- * error of the lookup itself gives `undefined`.
+ * Looks up the status of the stream session with GetStreamSession, within `timeoutMs`. Used only to explain
+ * a failure, so every error of the lookup itself (a timeout included) gives `undefined`.
  */
 export async function lookUpSessionStatus(
   client: GameLiftStreamsClient,
   ids: CheckedIdentifiers,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
 ): Promise<SessionStatus | undefined> {
+  const deadline = startCallDeadline(timeoutMs, signal);
   try {
     const out = await client.send(
       new GetStreamSessionCommand({
         Identifier: ids.streamGroup.value,
         StreamSessionIdentifier: ids.streamSession.value,
       }),
-      signal === undefined ? {} : { abortSignal: signal },
+      { abortSignal: deadline.signal },
     );
     if (typeof out.Status !== 'string') return undefined;
     return out.StatusReason === undefined
@@ -41,6 +45,8 @@ export async function lookUpSessionStatus(
       : { status: out.Status, statusReason: out.StatusReason };
   } catch {
     return undefined;
+  } finally {
+    deadline.clear();
   }
 }
 
@@ -53,9 +59,11 @@ export function statusError(
   found: SessionStatus,
   cause: unknown,
 ): AdminShellError | undefined {
-  const { status, statusReason } = found;
-  if ((SHELL_READY_STATUSES as readonly string[]).includes(status)) return undefined;
-  const reason = statusReason === undefined ? '' : ` (reason: ${statusReason})`;
+  if ((SHELL_READY_STATUSES as readonly string[]).includes(found.status)) return undefined;
+  // Both come from the service: no terminal escapes into the message.
+  const status = printableText(found.status, 40);
+  const statusReason = found.statusReason === undefined ? undefined : printableText(found.statusReason, 200);
+  const reason = statusReason === undefined || statusReason === '' ? '' : ` (reason: ${statusReason})`;
   const head = `Stream session ${ids.streamSession.id} is ${status}${reason}`;
   if (status === 'ACTIVATING') {
     return new AdminShellError(

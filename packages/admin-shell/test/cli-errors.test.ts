@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_COMMAND_LINE_BYTES } from '../src/cli/command-marker.js';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
 import { awsEnv, BUILT, type CliRun, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
@@ -163,5 +164,65 @@ describe.skipIf(!BUILT)('gamelift-admin-shell: usage and service errors', () => 
       ...ids(),
     ]);
     expectFailure(nowhere, 74, 'Could not reach the GameLift Streams endpoint in us-west-2 (ECONNREFUSED)');
+  });
+
+  it('an http:// endpoint that is not loopback is a usage error (64), before any call', async () => {
+    for (const endpoint of ['http://gameliftstreams.us-west-2.amazonaws.com', 'http://10.1.2.3:4566']) {
+      expectFailure(
+        await runBuilt(['--endpoint-url', endpoint, '--region', 'us-west-2', ...ids()]),
+        64,
+        /would send the signed request and the session token in clear\. Use https:\/\//,
+      );
+    }
+  });
+
+  it('a --command whose quoted line would not fit a terminal line is a usage error (64), before any call', async () => {
+    const before = em.calls.length;
+    // 1 100 bytes as typed, but each ' becomes 4 bytes once quoted: 4 400 bytes plus the framing.
+    const run = await runBuilt([...base, ...ids(), '--command', `echo ${"'".repeat(1_100)}`]);
+    expectFailure(run, 64, `a terminal line holds at most ${MAX_COMMAND_LINE_BYTES}`);
+    expect(run.stderr).toMatch(/would be 4\d{3} bytes/);
+    expect(em.calls.length).toBe(before);
+  });
+
+  it('terminal escapes in service text never reach stderr', async () => {
+    em.injectFault({ status: 500, times: 1, message: 'boom\u001b]0;pwned\u0007\u001b[2J\u009b31m\r\nend' });
+    const run = await runBuilt([...base, ...ids()]);
+    expectFailure(run, 74, '(service: boom ]0;pwned [2J 31m end)');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
+    expect(run.stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    em.setStatus('TERMINATED', 'gone\u001b[31m\u0007red');
+    try {
+      const status = await runBuilt([...base, ...ids()]);
+      expectFailure(status, 69, 'is TERMINATED (reason: gone [31m red)');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
+      expect(status.stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    } finally {
+      em.setStatus('ACTIVE');
+    }
+  });
+
+  it('a session that requires KMS encryption exits 79 and says what to do', async () => {
+    const kms = await startGameLiftStreamsEmulator({
+      credentials: TEST_CREDENTIALS,
+      agent: { handshake: { kms: true } },
+    });
+    try {
+      const run = await runBuilt([
+        '--endpoint-url',
+        kms.endpoint,
+        '--region',
+        kms.region,
+        '--stream-group',
+        kms.streamGroupId,
+        '--stream-session',
+        kms.streamSessionId,
+      ]);
+      expectFailure(run, 79, /requires KMS encryption, which this client does not support yet/);
+      expect(run.stderr).toContain('session-manager-plugin');
+      expect(run.stderr).not.toContain('Check the network');
+    } finally {
+      await kms.close();
+    }
   });
 });

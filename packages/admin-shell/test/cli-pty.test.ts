@@ -1,8 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
 import { awsEnv, BUILT, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 const PROMPT = /\$ $/m;
+const STTY_G = /^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm;
+
+/** The state letter of a process (`S` sleeping, `T` stopped, …), from /proc. */
+function processState(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+async function waitForState(pid: number, wanted: (state: string) => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (wanted(processState(pid))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`process ${pid} never became ${what} (state ${processState(pid)})`);
+}
+
+/** The settings of the terminal `tty`, read from outside (as `stty -g` prints them). */
+function sttyOf(tty: string): string {
+  return execFileSync('stty', ['-g', '-F', tty], { encoding: 'utf8' }).trim();
+}
 
 describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => {
   let em: GameLiftStreamsEmulator;
@@ -117,6 +139,51 @@ describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => 
       const settings = term.output().match(/^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm) ?? [];
       expect(settings[0]).toBe(settings[1]);
     } finally {
+      term.kill();
+    }
+  });
+
+  it('an external SIGTSTP restores the terminal while stopped; SIGCONT goes back to raw and resends the size', async () => {
+    const inner = `echo PID=$$; exec "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')}`;
+    const script = `tty; stty -g; sh -c '${inner.replace(/'/g, `'\\''`)}'; echo "STATUS=$?"; stty -g; echo DONE`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv(), cols: 100, rows: 30 });
+    let pid: number | undefined;
+    try {
+      const [, tty = ''] = await term.waitFor(/^(\/dev\/\S+)\r?$/m);
+      const [, pidText] = await term.waitFor(/PID=(\d+)/);
+      pid = Number(pidText);
+      await term.waitFor(PROMPT);
+      const original = (term.output().match(STTY_G) ?? [])[0]?.trim();
+      expect(original).toBeDefined();
+      expect(sttyOf(tty)).not.toBe(original); // raw while the session runs
+
+      process.kill(pid, 'SIGTSTP');
+      await waitForState(pid, (state) => state === 'T', 'stopped');
+      expect(sttyOf(tty)).toBe(original);
+      term.resize(90, 20);
+
+      process.kill(pid, 'SIGCONT');
+      await waitForState(pid, (state) => state !== 'T', 'running');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sttyOf(tty)).not.toBe(original);
+      const mark = term.output().length;
+      term.write('echo "back-$((2*4))"; stty size\r');
+      await term.waitFor(/back-8\s+20 90\s/, { from: mark, timeoutMs: 10_000 });
+
+      term.write('exit\r');
+      await term.waitFor(/STATUS=0[\s\S]*DONE/);
+      const settings = term.output().match(STTY_G) ?? [];
+      expect(settings).toHaveLength(2);
+      expect(settings[1]?.trim()).toBe(original);
+    } finally {
+      // A command left stopped by a failed assertion would never see the hang-up: continue it first.
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // Already gone.
+        }
+      }
       term.kill();
     }
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminShellError } from '../src/errors.js';
@@ -203,5 +204,50 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     expect(second.sessionId).not.toBe(shell.sessionId);
     expect(second.stats().connections).toBe(0);
     expect(out.text()).not.toContain('pad-199');
+  });
+
+  it('a session that requires KMS encryption: UNSUPPORTED_SESSION, with what to do', async () => {
+    const em = await start({ agent: { handshake: { kms: true } } });
+    const error = await open(em).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminShellError);
+    expect((error as AdminShellError).code).toBe('UNSUPPORTED_SESSION');
+    expect((error as Error).message).toContain('requires KMS encryption');
+    expect((error as Error).message).toContain('session-manager-plugin');
+    expect((error as AdminShellError).cause).toMatchObject({ code: 'KMS_ENCRYPTION_UNSUPPORTED' });
+  });
+});
+
+describe('the README library example', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = /## The library\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+  it('listens for errors on the shell before waiting for it', () => {
+    expect(example).toContain('openAdminShell(');
+    const listens = example.indexOf("shell.on('error'");
+    expect(listens).toBeGreaterThan(example.indexOf('openAdminShell('));
+    expect(listens).toBeLessThan(example.indexOf('await shell.whenClosed'));
+  });
+
+  it('that listener is needed: an aborting signal ends the shell with an error event', async () => {
+    const em = await start();
+    const controller = new AbortController();
+    const shell = await openAdminShell({
+      streamGroupId: em.streamGroupId,
+      streamSessionId: em.streamSessionId,
+      region: em.region,
+      endpoint: em.endpoint,
+      credentials: CREDS,
+      signal: controller.signal,
+    });
+    shells.push(shell);
+    const errors: unknown[] = [];
+    // As in the README: without this listener the 'error' event would be thrown (an uncaught exception).
+    shell.on('error', (error) => errors.push(error));
+    controller.abort();
+    const how = await shell.whenClosed;
+    expect(how.reason).toBe('aborted');
+    await new Promise((r) => setImmediate(r));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'ABORTED' });
   });
 });

@@ -1,4 +1,5 @@
 import { AdminShellError } from '../errors.js';
+import { commandLineBytes, MAX_COMMAND_LINE_BYTES } from './command-marker.js';
 
 /** The parsed command line of `gamelift-admin-shell`. */
 export interface CliArgs {
@@ -34,8 +35,6 @@ const SWITCHES: Record<string, 'verbose' | 'help' | 'version'> = {
   '--version': 'version',
 };
 
-/** The longest `--command`: it is typed into the remote shell, whose line buffer can be 4096 bytes. */
-export const MAX_COMMAND_BYTES = 3_500;
 /** The longest `--wait`, in seconds. */
 export const MAX_WAIT_SECONDS = 3_600;
 
@@ -95,12 +94,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (out.command !== undefined) {
-    if (Buffer.byteLength(out.command) > MAX_COMMAND_BYTES) {
+    if (out.command.includes('\0')) throw usage('--command cannot contain a NUL byte.');
+    // What counts is the line typed into the remote shell: the command quoted (each ' becomes 4 bytes)
+    // inside the framing that recovers its exit status.
+    const lineBytes = commandLineBytes(out.command);
+    if (lineBytes > MAX_COMMAND_LINE_BYTES) {
       throw usage(
-        `--command is longer than ${MAX_COMMAND_BYTES} bytes; put the script in a file on the host.`,
+        `--command is too long: the line typed into the remote shell would be ${lineBytes} bytes (the command ` +
+          `quoted, each ' counting 4 bytes, plus about 200 bytes of framing), and a terminal line holds at ` +
+          `most ${MAX_COMMAND_LINE_BYTES}. Shorten it, or put the script in a file on the host.`,
       );
     }
-    if (out.command.includes('\0')) throw usage('--command cannot contain a NUL byte.');
   }
   return out;
 }

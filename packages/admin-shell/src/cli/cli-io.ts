@@ -51,5 +51,23 @@ export function localTerminalSize(io: CliIo): TerminalSize | undefined {
   return undefined;
 }
 
+/**
+ * The size of the local terminal asked from the terminal itself (`getWindowSize()`), not the last size Node
+ * saw: after a stop, the SIGWINCH of a resize made meanwhile may not have been handled yet.
+ */
+export function freshTerminalSize(io: CliIo): TerminalSize | undefined {
+  for (const stream of [io.stdout, io.stderr] as const) {
+    const tty = stream as { isTTY?: boolean; getWindowSize?: () => [number, number] };
+    if (tty.isTTY !== true || typeof tty.getWindowSize !== 'function') continue;
+    try {
+      const [cols, rows] = tty.getWindowSize();
+      if (cols > 0 && rows > 0) return { cols, rows };
+    } catch {
+      // The terminal is gone: try the next stream, then the cached size.
+    }
+  }
+  return localTerminalSize(io);
+}
+
 /** The size used when there is no local terminal. */
 export const DEFAULT_TERMINAL_SIZE: TerminalSize = { cols: 80, rows: 24 };

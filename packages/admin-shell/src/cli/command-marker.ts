@@ -19,6 +19,15 @@ const END = '_END__:';
 /** The longest status text after the end marker, e.g. `255\r\n`. */
 const MAX_STATUS_CHARS = 8;
 
+/** The length of the per-run nonce, in hex digits (16 random bytes). */
+export const NONCE_HEX_DIGITS = 32;
+
+/**
+ * The longest line that can be typed into the remote shell, without its `\n`: a terminal in canonical mode
+ * (how `sh` reads its input) holds at most 4 095 bytes of one line, and drops what comes past them.
+ */
+export const MAX_COMMAND_LINE_BYTES = 4_095;
+
 /** Quotes `text` as one POSIX shell word. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -32,6 +41,15 @@ export function buildCommandLine(command: string, nonce: string): string {
     `stty -echo -onlcr 2>/dev/null; printf '%s%s\\n' ${p} '${BEGIN}'; ( eval ${shellQuote(command)} ) </dev/null; ` +
     `printf '%s%s%s\\n' ${p} '${END}' "$?"\n`
   );
+}
+
+/**
+ * The length in bytes, without the final `\n`, of the line {@link buildCommandLine} types for `command` (the
+ * same for every nonce of {@link NONCE_HEX_DIGITS} digits): the command quoted (each `'` becomes 4 bytes) plus
+ * about 200 bytes of framing.
+ */
+export function commandLineBytes(command: string): number {
+  return Buffer.byteLength(buildCommandLine(command, '0'.repeat(NONCE_HEX_DIGITS))) - 1;
 }
 
 /** What {@link CommandOutputScanner.push} found in a chunk. */

@@ -28,6 +28,8 @@ export const ExitCode = {
   ACCESS_DENIED: 77,
   /** No region or no credentials configured. */
   CONFIG: 78,
+  /** The session needs a feature this client does not have (KMS encryption, another session type). */
+  UNSUPPORTED: 79,
   /** Ended from the keyboard (Enter ~ .) or by SIGINT. */
   INTERRUPTED: 130,
 } as const;
@@ -52,6 +54,7 @@ const BY_ERROR_CODE: Record<AdminShellErrorCode, ExitCodeValue> = {
   SERVICE_ERROR: ExitCode.SERVICE,
   NETWORK_ERROR: ExitCode.SERVICE,
   CONNECT_FAILED: ExitCode.CONNECTION,
+  UNSUPPORTED_SESSION: ExitCode.UNSUPPORTED,
   URL_EXPIRED: ExitCode.CONNECTION,
   SESSION_REPLACED: ExitCode.CONNECTION,
   CHANNEL_FAILED: ExitCode.CONNECTION,

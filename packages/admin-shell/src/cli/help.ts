@@ -13,9 +13,11 @@ Options:
   --stream-session ID|ARN  the stream session, e.g. ABC123def4567 or its ARN
   --region REGION          AWS region (default: AWS_REGION, the profile's region, or the ARN's)
   --profile NAME           named profile of ~/.aws/config and ~/.aws/credentials
-  --endpoint-url URL       GameLift Streams API endpoint (e.g. an emulator)
+  --endpoint-url URL       GameLift Streams API endpoint: https://, or http:// to 127.0.0.1,
+                           ::1 or localhost only (e.g. an emulator)
   --command CMD            run CMD in the remote shell (POSIX sh), print only its output,
-                           and exit with its exit status
+                           and exit with its exit status (the typed line, CMD quoted plus
+                           about 200 bytes, must fit 4095 bytes)
   --wait SECONDS           how long to keep retrying while the session's shell is not ready
                            (409) or the API throttles (429); default 60
   -v, --verbose            show each step on stderr (the token is never shown)
@@ -28,16 +30,18 @@ With stdin not a terminal, its bytes go to the remote shell and its end ends the
 
 Exit status:
    0   the session ended normally (--command: the command's own status, 0-255)
-  64   usage error: bad option, malformed or mismatched identifiers, region mismatch
+  64   usage error: bad option, malformed or mismatched identifiers, region mismatch,
+       http:// endpoint that is not loopback, --command too long
   65   the service refused the request's values
   68   stream group or stream session not found
   69   the stream session is in a status with no admin shell (e.g. TERMINATED)
   70   internal error (a bug)
-  74   service error or endpoint unreachable
+  74   service error, endpoint unreachable, or no answer within 15 s
   75   still not ready (409) or throttled (429) after --wait
   76   connection or protocol failure (expired URL, lost connection, replaced session)
   77   access denied or credentials rejected
   78   no region or no credentials configured
+  79   the session needs what this client does not support (KMS encryption)
  130   ended with Enter ~ . or SIGINT (129 SIGHUP, 143 SIGTERM)
 `;
 

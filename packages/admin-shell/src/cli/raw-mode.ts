@@ -2,8 +2,10 @@ import type { ReadStream } from 'node:tty';
 
 /** Puts a terminal in raw mode until {@link RawModeGuard.restore}. */
 export interface RawModeGuard {
-  /** Puts the terminal back as it was. Idempotent. */
+  /** Puts the terminal back as it was, for good. Idempotent. */
   restore(): void;
+  /** Puts the terminal back as it was for now (before the process stops); {@link reapply} undoes it. */
+  suspend(): void;
   /** Sets raw mode again (after SIGCONT: a job-control shell may have reset the terminal). */
   reapply(): void;
 }
@@ -33,6 +35,14 @@ export function enterRawMode(stdin: ReadStream): RawModeGuard {
         stdin.setRawMode(wasRaw);
       } catch {
         // The terminal is gone (hang-up): nothing to restore.
+      }
+    },
+    suspend() {
+      if (restored) return;
+      try {
+        stdin.setRawMode(wasRaw);
+      } catch {
+        // As above.
       }
     },
     reapply() {

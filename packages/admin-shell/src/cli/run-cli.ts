@@ -1,6 +1,7 @@
 import { isAdminShellError } from '../errors.js';
 import { parseStreamSessionIdentifier } from '../identifiers.js';
 import { type AdminShell, openAdminShell } from '../open-admin-shell.js';
+import { printableText } from '../printable-text.js';
 import { type CliArgs, parseCliArgs } from './args.js';
 import {
   type CliIo,
@@ -35,7 +36,7 @@ export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolea
     diag.say(failure.message);
     return exitCodeFor(failure.code);
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = printableText(error instanceof Error ? error.message : String(error), 500);
   diag.say(
     `internal error: ${message}. This is a bug; please report it${verbose ? '.' : ' (rerun with --verbose for details).'}`,
   );
@@ -117,8 +118,11 @@ export async function runCli(
   } catch (error) {
     return reportFailure(error, diag, verbose);
   }
-  const customerMessage = shell.session?.customerMessage;
-  if (customerMessage !== undefined && customerMessage !== '') diag.say(customerMessage);
+  // The agent's text, line by line, without terminal escapes.
+  for (const line of (shell.session?.customerMessage ?? '').split('\n').slice(0, 20)) {
+    const text = printableText(line, 500);
+    if (text !== '') diag.say(text);
+  }
   try {
     if (args.command !== undefined) return await runCommand(shell, args.command, io, diag);
     if (io.stdin.isTTY === true) return await runInteractive(shell, io, diag);

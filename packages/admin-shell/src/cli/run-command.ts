@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AdminShellError } from '../errors.js';
 import type { AdminShell } from '../open-admin-shell.js';
 import type { CliIo, Diagnostics } from './cli-io.js';
-import { buildCommandLine, CommandOutputScanner } from './command-marker.js';
+import { buildCommandLine, CommandOutputScanner, NONCE_HEX_DIGITS } from './command-marker.js';
 import { exitCodeFor } from './exit-codes.js';
 import { PROMPT_WAIT } from './run-piped.js';
 import { exitCodeForClose, waitForQuiet } from './session-end.js';
@@ -31,7 +31,7 @@ export async function runCommand(
   diag: Diagnostics,
   options: RunCommandOptions = {},
 ): Promise<number> {
-  const nonce = randomBytes(16).toString('hex');
+  const nonce = randomBytes(NONCE_HEX_DIGITS / 2).toString('hex');
   const scanner = new CommandOutputScanner(nonce);
   let started = false;
   let status: number | undefined;

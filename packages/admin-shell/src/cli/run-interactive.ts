@@ -1,8 +1,9 @@
 import type { ReadStream } from 'node:tty';
 import type { AdminShell } from '../open-admin-shell.js';
-import { type CliIo, type Diagnostics, localTerminalSize } from './cli-io.js';
+import { type CliIo, type Diagnostics, freshTerminalSize, localTerminalSize } from './cli-io.js';
 import { createEscapeDetector, ESCAPE_HELP } from './escape-detector.js';
 import { ExitCode } from './exit-codes.js';
+import { handleJobControl } from './job-control.js';
 import { enterRawMode } from './raw-mode.js';
 import { exitCodeForClose, waitForReadableEnd } from './session-end.js';
 
@@ -10,8 +11,9 @@ import { exitCodeForClose, waitForReadableEnd } from './session-end.js';
 const DRAIN_MS = 2_000;
 
 /**
- * Runs the shell against the local terminal: raw mode (restored on every way out), the window size at start
- * and on every resize, every key (Ctrl-C, Ctrl-Z, …) to the remote shell, and the Enter ~ . escape.
+ * Runs the shell against the local terminal: raw mode (restored on every way out, and while the process is
+ * stopped by an external SIGTSTP), the window size at start, on every resize and after SIGCONT, every key
+ * (Ctrl-C, Ctrl-Z, …) to the remote shell, and the Enter ~ . escape.
  * @returns the exit status.
  */
 export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnostics): Promise<number> {
@@ -19,10 +21,14 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
   const guard = enterRawMode(stdin);
   diag.setRaw(true);
   const detector = createEscapeDetector();
-  const onCont = (): void => guard.reapply();
+  let removeJobControl = (): void => {};
   const onResize = (): void => {
     const size = localTerminalSize(io);
     if (size !== undefined) shell.resize(size.cols, size.rows);
+  };
+  const onContinue = (): void => {
+    const size = freshTerminalSize(io);
+    if (size !== undefined && !shell.destroyed) shell.resize(size.cols, size.rows);
   };
   let escaped = false;
   const onKeys = (chunk: Buffer): void => {
@@ -41,7 +47,7 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
     }
   };
   try {
-    process.on('SIGCONT', onCont);
+    removeJobControl = handleJobControl(guard, onContinue);
     io.stdout.on('resize', onResize);
     onResize();
     stdin.on('data', onKeys);
@@ -60,7 +66,7 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
   } finally {
     guard.restore();
     diag.setRaw(false);
-    process.off('SIGCONT', onCont);
+    removeJobControl();
     io.stdout.off('resize', onResize);
     stdin.off('data', onKeys);
     stdin.pause();

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { CloseInfo } from 'ssm-channel';
 import { mapChannelError } from '../channel-errors.js';
 import { AdminShellError } from '../errors.js';
+import { printableText } from '../printable-text.js';
 import type { Diagnostics } from './cli-io.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
@@ -20,11 +21,13 @@ export function explainFailure(error: unknown): AdminShellError {
  */
 export function exitCodeForClose(info: CloseInfo, diag: Diagnostics): number {
   switch (info.reason) {
-    case 'channel_closed':
-      if (info.output !== undefined && info.output.trim() !== '')
-        diag.say(`session ended: ${info.output.trim()}`);
+    case 'channel_closed': {
+      // The agent's text: no terminal escapes on the local terminal.
+      const output = info.output === undefined ? '' : printableText(info.output);
+      if (output !== '') diag.say(`session ended: ${output}`);
       if (info.exitCode === undefined) return ExitCode.OK;
       return info.exitCode >= 0 && info.exitCode <= 255 ? info.exitCode : 255;
+    }
     case 'local':
       return ExitCode.OK;
     case 'aborted':

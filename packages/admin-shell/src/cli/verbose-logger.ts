@@ -1,4 +1,5 @@
 import type { AdminShellLogger } from '../logger.js';
+import { printableText } from '../printable-text.js';
 
 const SECRET_KEY = /token|secret|password|credential|signature|authorization/i;
 const MAX_VALUE_CHARS = 200;
@@ -15,7 +16,8 @@ function formatValue(key: string, value: unknown): string {
       text = String(value);
     }
   }
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 3)}...` : text;
+  // Values may come from the service or the agent: no terminal escapes on stderr.
+  return printableText(text, MAX_VALUE_CHARS);
 }
 
 /**

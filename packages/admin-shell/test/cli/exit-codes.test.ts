@@ -12,6 +12,7 @@ describe('exit codes', () => {
       exitCodeFor('REGION_MISSING'),
       exitCodeFor('SESSION_NOT_USABLE'),
       exitCodeFor('SERVICE_ERROR'),
+      exitCodeFor('UNSUPPORTED_SESSION'),
       ExitCode.INTERNAL,
       ExitCode.OK,
     ];
@@ -20,6 +21,7 @@ describe('exit codes', () => {
     expect(exitCodeFor('REGION_MISMATCH')).toBe(ExitCode.USAGE);
     expect(exitCodeFor('URL_EXPIRED')).toBe(ExitCode.CONNECTION);
     expect(exitCodeFor('SESSION_REPLACED')).toBe(ExitCode.CONNECTION);
+    expect(exitCodeFor('UNSUPPORTED_SESSION')).toBe(79);
   });
 
   it('signals give 128 + n', () => {
