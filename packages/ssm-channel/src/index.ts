@@ -45,3 +45,21 @@ export { decodeTerminalSize, encodeTerminalSize } from './codec/payloads/termina
 export { formatUuid, parseUuid, randomUuid } from './codec/uuid.js';
 export type { SsmChannelErrorCode, SsmProtocolErrorCode } from './errors.js';
 export { SsmChannelError, SsmProtocolError } from './errors.js';
+export type {
+  ClientEngine,
+  ClientEngineCallbacks,
+  ClientEngineOptions,
+  ClientEnginePhase,
+  ClientEngineStats,
+  EngineCloseInfo,
+  EngineIoOptions,
+  KnownSessionType,
+  SessionStartInfo,
+} from './protocol/index.js';
+export {
+  ClientEngineDefaults,
+  createClientEngine,
+  DEFAULT_CLIENT_VERSION,
+  RetransmitConstants,
+  SessionType,
+} from './protocol/index.js';
