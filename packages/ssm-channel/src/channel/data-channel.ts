@@ -93,6 +93,10 @@ export class DataChannel extends Duplex {
             connect: (credentials) => this.#connect(credentials),
             fail: (error) => this.#fail(error),
             now,
+            progress: () => {
+              const s = this.#engine.stats();
+              return s.messagesIn + s.acksIn;
+            },
             signal: this.#lifetime.signal,
             logger: options.logger,
           });

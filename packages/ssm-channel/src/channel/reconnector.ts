@@ -7,7 +7,10 @@ import { SsmChannelError } from '../errors.js';
 import { checkCredentials } from './options.js';
 import { type ReconnectPolicy, reconnectDelay, sleep } from './reconnect-policy.js';
 
-/** A connection that stayed up this long counts as healthy: the attempts of the next loss start from 1. */
+/**
+ * A connection that stayed up this long counts as healthy even without progress: the attempts of the
+ * next loss start from 1.
+ */
 export const STABLE_CONNECTION_MS = 10_000;
 
 /** What the loop drives. */
@@ -20,15 +23,18 @@ export interface ReconnectorHooks {
   fail(error: SsmChannelError): void;
   /** Monotonic clock in ms. */
   now(): number;
+  /** A count that grows whenever the session makes progress (messages received, input acknowledged). */
+  progress(): number;
   /** Aborted when the channel ends: stops the loop. */
   signal: AbortSignal;
   logger?: ChannelLogger | undefined;
 }
 
 /**
- * Reconnects after each connection loss. Attempts are counted across losses until a connection has stayed
- * up for {@link STABLE_CONNECTION_MS}, so a service that accepts and drops at once (a refused token, a
- * broken relay) cannot make the loop run forever. A rejection of the `reconnect` callback is final: the
+ * Reconnects after each connection loss. Attempts are counted across losses until a connection has been
+ * useful: the session made progress on it (a message received in order, input acknowledged) or it stayed up
+ * for {@link STABLE_CONNECTION_MS}. So a service that accepts and drops at once (a refused token, a broken
+ * relay, garbage) cannot make the loop run forever, while a link cut often but working goes on. A rejection of the `reconnect` callback is final: the
  * callback owns its own retries, and may know that the session is gone. So are credentials that fail the
  * URL policy.
  */
@@ -37,6 +43,7 @@ export class Reconnector {
   readonly #hooks: ReconnectorHooks;
   #attempts = 0;
   #connectedAt = Number.NEGATIVE_INFINITY;
+  #progressAtConnect = 0;
   #reconnects = 0;
 
   constructor(policy: ReconnectPolicy, hooks: ReconnectorHooks) {
@@ -52,12 +59,16 @@ export class Reconnector {
   /** Records that a connection (the first one or a later one) is up. */
   connected(): void {
     this.#connectedAt = this.#hooks.now();
+    this.#progressAtConnect = this.#hooks.progress();
   }
 
   /** Runs the loop after `lost` ended the current connection. */
   async run(lost: SsmChannelError): Promise<void> {
     const { signal, logger } = this.#hooks;
-    if (this.#hooks.now() - this.#connectedAt >= STABLE_CONNECTION_MS) this.#attempts = 0;
+    const useful =
+      this.#hooks.progress() > this.#progressAtConnect ||
+      this.#hooks.now() - this.#connectedAt >= STABLE_CONNECTION_MS;
+    if (useful) this.#attempts = 0;
     let last: unknown = lost;
     while (this.#attempts < this.#policy.maxAttempts) {
       this.#attempts += 1;

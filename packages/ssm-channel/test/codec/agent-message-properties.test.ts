@@ -10,7 +10,7 @@ import {
 import { describe, expect, test } from 'vitest';
 
 /** 10,000 runs per property in CI, fewer locally. */
-const RUNS = process.env.CI ? 10_000 : 1_000;
+const RUNS = Number(process.env.PROP_RUNS ?? (process.env.CI ? 10_000 : 1_000));
 const BIG_RUNS = process.env.CI ? 60 : 15;
 
 const printable = fc.string({

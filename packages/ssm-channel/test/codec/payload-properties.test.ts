@@ -21,7 +21,7 @@ import {
 } from 'ssm-channel';
 import { describe, expect, test } from 'vitest';
 
-const RUNS = process.env.CI ? 10_000 : 1_000;
+const RUNS = Number(process.env.PROP_RUNS ?? (process.env.CI ? 10_000 : 1_000));
 
 const decoders: [string, (payload: Uint8Array) => unknown][] = [
   ['acknowledge', decodeAcknowledge],
