@@ -116,6 +116,22 @@ export function readMessageId(frame: Uint8Array, offset: number): string {
 }
 
 /**
+ * Writes the 36 ASCII characters of the canonical lower-case UUID of the half-swapped MessageId at
+ * `frame[offset..offset+15]` into `target` at `at`: the bytes of `readMessageId(frame, offset)` without
+ * making the string. Unchecked offsets.
+ */
+export function writeMessageIdText(frame: Uint8Array, offset: number, target: Uint8Array, at: number): void {
+  // Canonical order U[0..15]: U[0..7] sit at offset+8, U[8..15] at offset; hyphens after U[3], U[5], U[7], U[9].
+  let out = at;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) target[out++] = 0x2d;
+    const pair = HEX_CODES[frame[offset + ((i + 8) & 15)]!]!;
+    target[out++] = pair & 0xff;
+    target[out++] = pair >> 8;
+  }
+}
+
+/**
  * Writes `uuid` half-swapped at `offset` (unchecked offset).
  * @throws {SsmProtocolError} `MESSAGE_ID_INVALID` for a malformed or nil UUID (the official writer refuses nil).
  */

@@ -2,15 +2,23 @@
  * Acknowledgement frames (protocol reference §8): MessageType `acknowledge`, SequenceNumber 0, Flags 3,
  * PayloadType 0, a fresh MessageId, and the JSON naming the acknowledged message.
  *
- * Every received stream message costs one ack, so this is on the receive hot path: the JSON is written
- * byte by byte into a scratch buffer from cached ASCII pieces (the encoder copies the payload into the
- * frame), which gives exactly the bytes of `encodeAcknowledge` for the usual arguments (a hyphenated hex
- * MessageId, a plain MessageType); anything else goes through `encodeAcknowledge` itself.
+ * Every received stream message costs one ack, so this is on the receive hot path. For the usual arguments
+ * (a hyphenated hex MessageId, a plain MessageType, a safe sequence number) the whole frame is written in
+ * place: one copy of a per-type prefix (the constant header fields and the JSON up to the id), the id and
+ * the digits, the tail, then the digest and PayloadLength. The bytes are exactly those of
+ * `encodeAgentMessage(… encodeAcknowledge(…))`; anything else goes through those two functions.
  */
+
+import type { AgentFrame } from '../codec/agent-frame.js';
 import type { AgentMessageInit } from '../codec/agent-message.js';
 import { encodeAgentMessage } from '../codec/agent-message-encode.js';
-import { HeaderFlag, MessageType, PayloadType } from '../codec/constants.js';
+import { FRAME_HEADER_SIZE, HeaderFlag, MessageType, PayloadType } from '../codec/constants.js';
+import { writeSha256 } from '../codec/digest.js';
+import { allocateFrame } from '../codec/frame-allocator.js';
+import { Offset } from '../codec/layout.js';
 import { encodeAcknowledge } from '../codec/payloads/acknowledge.js';
+import { writeInt64, writeUint32 } from '../codec/primitives.js';
+import { writeMessageId, writeMessageIdText, writeRandomMessageId } from '../codec/uuid.js';
 import type { EngineIo } from './engine-io.js';
 
 /** Builds the frame acknowledging stream message `sequenceNumber`/`messageId` of type `ackedType`. */
@@ -20,17 +28,43 @@ export function encodeAckFrame(
   sequenceNumber: number,
   messageId: string,
 ): Uint8Array {
+  return (
+    fastAckFrame(io, ackedType, sequenceNumber, messageId, undefined) ??
+    slowAckFrame(io, ackedType, sequenceNumber, messageId)
+  );
+}
+
+/**
+ * Builds the frame acknowledging `message`, whose MessageId is written into the JSON straight from the 16
+ * wire bytes of its frame (no UUID string is made). The same bytes as {@link encodeAckFrame} with
+ * `message.messageId`.
+ */
+export function encodeAckFrameFor(
+  io: Pick<EngineIo, 'randomId' | 'wallClock' | 'defaultIds'>,
+  message: AgentFrame,
+): Uint8Array {
+  const { messageType, sequenceNumber } = message;
+  return (
+    fastAckFrame(io, messageType, sequenceNumber, undefined, message.frame) ??
+    slowAckFrame(io, messageType, sequenceNumber, message.messageId)
+  );
+}
+
+function slowAckFrame(
+  io: Pick<EngineIo, 'randomId' | 'wallClock' | 'defaultIds'>,
+  ackedType: string,
+  sequenceNumber: number,
+  messageId: string,
+): Uint8Array {
   const init: AgentMessageInit = {
     messageType: MessageType.Acknowledge,
     sequenceNumber: 0,
     payloadType: PayloadType.Undefined,
-    payload:
-      ackPayload(ackedType, sequenceNumber, messageId) ??
-      encodeAcknowledge({
-        acknowledgedMessageType: ackedType,
-        acknowledgedMessageId: messageId,
-        acknowledgedMessageSequenceNumber: sequenceNumber,
-      }),
+    payload: encodeAcknowledge({
+      acknowledgedMessageType: ackedType,
+      acknowledgedMessageId: messageId,
+      acknowledgedMessageSequenceNumber: sequenceNumber,
+    }),
     createdDate: io.wallClock(),
     flags: HeaderFlag.Ack,
   };
@@ -41,24 +75,30 @@ export function encodeAckFrame(
 const ID_LENGTH = 36;
 const MIDDLE = ascii('","AcknowledgedMessageSequenceNumber":');
 const TAIL = ascii(',"IsSequentialMessage":true}');
-/** Digits of Number.MAX_SAFE_INTEGER. */
-const MAX_DIGITS = 16;
 
 /**
- * Per acknowledged type, a scratch buffer holding the constant parts: the head
- * `{"AcknowledgedMessageType":"<type>","AcknowledgedMessageId":"`, room for the 36-character id, and
- * `","AcknowledgedMessageSequenceNumber":`; a call writes the id, the digits and the tail. A few plain
- * types only (the engines use two).
+ * The 120-byte header of every ack, from the encoder itself: HeaderLength 116, `acknowledge` space-padded,
+ * SchemaVersion 1, SequenceNumber 0, Flags 3, PayloadType 0. CreatedDate, MessageId, PayloadDigest and
+ * PayloadLength are overwritten for each ack.
  */
-interface AckTemplate {
-  readonly buffer: Uint8Array;
-  readonly idAt: number;
-  readonly digitsAt: number;
-  /** The finished payload for each number of digits (1..16): views made once, not per ack. */
-  readonly views: readonly Uint8Array[];
-}
-const templates = new Map<string, AckTemplate>();
-const MAX_TEMPLATES = 8;
+const ACK_HEADER = encodeAgentMessage({
+  messageType: MessageType.Acknowledge,
+  sequenceNumber: 0,
+  payloadType: PayloadType.Undefined,
+  payload: new Uint8Array(0),
+  createdDate: 1,
+  flags: HeaderFlag.Ack,
+  messageId: '00000000-0000-4000-8000-000000000001',
+}).slice(0, FRAME_HEADER_SIZE);
+
+/**
+ * Per acknowledged type, the constant start of the frame: {@link ACK_HEADER}, the JSON
+ * `{"AcknowledgedMessageType":"<type>","AcknowledgedMessageId":"`, room for the 36-character id (at
+ * `length - ID_LENGTH - MIDDLE.length`) and `","AcknowledgedMessageSequenceNumber":`. A few plain types
+ * only (the engines use two).
+ */
+const prefixes = new Map<string, Uint8Array>();
+const MAX_PREFIXES = 8;
 const PLAIN_TYPE = /^[A-Za-z0-9_]{1,64}$/;
 
 function ascii(text: string): Uint8Array {
@@ -67,21 +107,16 @@ function ascii(text: string): Uint8Array {
   return bytes;
 }
 
-function templateFor(ackedType: string): AckTemplate | undefined {
-  const known = templates.get(ackedType);
-  if (known !== undefined || templates.size >= MAX_TEMPLATES || !PLAIN_TYPE.test(ackedType)) return known;
+function prefixFor(ackedType: string): Uint8Array | undefined {
+  const known = prefixes.get(ackedType);
+  if (known !== undefined || prefixes.size >= MAX_PREFIXES || !PLAIN_TYPE.test(ackedType)) return known;
   const head = ascii(`{"AcknowledgedMessageType":"${ackedType}","AcknowledgedMessageId":"`);
-  const idAt = head.length;
-  const digitsAt = idAt + ID_LENGTH + MIDDLE.length;
-  const buffer = new Uint8Array(digitsAt + MAX_DIGITS + TAIL.length);
-  buffer.set(head, 0);
-  buffer.set(MIDDLE, idAt + ID_LENGTH);
-  const views = Array.from({ length: MAX_DIGITS + 1 }, (_, digits) =>
-    buffer.subarray(0, digitsAt + digits + TAIL.length),
-  );
-  const made = { buffer, idAt, digitsAt, views };
-  templates.set(ackedType, made);
-  return made;
+  const prefix = new Uint8Array(FRAME_HEADER_SIZE + head.length + ID_LENGTH + MIDDLE.length);
+  prefix.set(ACK_HEADER, 0);
+  prefix.set(head, FRAME_HEADER_SIZE);
+  prefix.set(MIDDLE, FRAME_HEADER_SIZE + head.length + ID_LENGTH);
+  prefixes.set(ackedType, prefix);
+  return prefix;
 }
 
 /** Whether a char code may appear in the id unescaped: hex digits (either case) and `-`. */
@@ -90,27 +125,55 @@ function isIdChar(c: number): boolean {
 }
 
 /**
- * The acknowledge JSON as a view of a shared scratch buffer (valid until the next call), or undefined
- * when the arguments need `encodeAcknowledge` (escaping, validation errors).
+ * The whole ack frame written in place, or undefined when the arguments need the codec (escaping,
+ * validation errors). The acknowledged id is `messageId`, or else the MessageId field of `ackedFrame`.
+ * Frame layout: prefix (header, JSON head, id, MIDDLE) | digits | TAIL.
  */
-function ackPayload(ackedType: string, seq: number, messageId: string): Uint8Array | undefined {
-  if (messageId.length !== ID_LENGTH || !Number.isSafeInteger(seq) || seq < 0) return undefined;
-  const template = templateFor(ackedType);
-  if (template === undefined) return undefined;
-  const { buffer: out, idAt } = template;
-  for (let i = 0; i < ID_LENGTH; i++) {
-    const c = messageId.charCodeAt(i);
-    if (!isIdChar(c)) return undefined;
-    out[idAt + i] = c;
-  }
-  // Decimal digits, most significant first.
+function fastAckFrame(
+  io: Pick<EngineIo, 'randomId' | 'wallClock' | 'defaultIds'>,
+  ackedType: string,
+  seq: number,
+  messageId: string | undefined,
+  ackedFrame: Uint8Array | undefined,
+): Uint8Array | undefined {
+  if (messageId === undefined ? ackedFrame === undefined : messageId.length !== ID_LENGTH) return undefined;
+  if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
+  const prefix = prefixFor(ackedType);
+  if (prefix === undefined) return undefined;
+  // An out-of-range clock value is the codec's to refuse.
+  const createdDate = io.wallClock();
+  if (!Number.isSafeInteger(createdDate) || createdDate < 1) return undefined;
   let digits = 1;
-  for (let rest = Math.floor(seq / 10); rest > 0; rest = Math.floor(rest / 10)) digits++;
-  let n = template.digitsAt + digits;
-  for (let rest = seq, at = n - 1; at >= template.digitsAt; at--) {
-    out[at] = 0x30 + (rest % 10);
-    rest = Math.floor(rest / 10);
+  for (let power = 10; power <= seq; power *= 10) digits++;
+  const payloadLength = prefix.length - FRAME_HEADER_SIZE + digits + TAIL.length;
+  // Uninitialised memory: every byte is written below (or the frame is abandoned unused).
+  const frame = allocateFrame(FRAME_HEADER_SIZE + payloadLength);
+  frame.set(prefix, 0);
+  const idAt = prefix.length - ID_LENGTH - MIDDLE.length;
+  if (messageId === undefined) {
+    writeMessageIdText(ackedFrame!, Offset.MessageId, frame, idAt);
+  } else {
+    for (let i = 0; i < ID_LENGTH; i++) {
+      const c = messageId.charCodeAt(i);
+      if (!isIdChar(c)) return undefined;
+      frame[idAt + i] = c;
+    }
   }
-  for (let i = 0; i < TAIL.length; i++) out[n++] = TAIL[i]!;
-  return template.views[digits];
+  let at = prefix.length;
+  // Decimal digits, most significant first.
+  for (let rest = seq, d = at + digits - 1; d >= at; d--) {
+    const next = Math.floor(rest / 10);
+    frame[d] = 0x30 + (rest - next * 10);
+    rest = next;
+  }
+  at += digits;
+  for (let i = 0; i < TAIL.length; i++) frame[at++] = TAIL[i]!;
+  // 40: CreatedDate; 64: MessageId; 80: SHA-256 of the payload; 116: PayloadLength.
+  writeInt64(frame, Offset.CreatedDate, createdDate);
+  if (io.defaultIds === true) writeRandomMessageId(frame, Offset.MessageId);
+  else writeMessageId(frame, Offset.MessageId, io.randomId());
+  const payload = new Uint8Array(frame.buffer, frame.byteOffset + FRAME_HEADER_SIZE, payloadLength);
+  writeSha256(payload, frame, Offset.PayloadDigest);
+  writeUint32(frame, Offset.PayloadLength, payloadLength);
+  return frame;
 }

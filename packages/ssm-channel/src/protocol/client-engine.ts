@@ -13,7 +13,7 @@
  * 5. release output with `consumed(n)` as the reader takes it (or set `receiveBudgetBytes: Infinity` and
  *    drive `setReadPaused()` from `push()`/`_read()`).
  */
-import { decodeAgentMessage } from '../codec/agent-message-decode.js';
+import { type AgentFrame, decodeAgentFrame } from '../codec/agent-frame.js';
 import { MessageType, PayloadType } from '../codec/constants.js';
 import { decodeChannelClosed } from '../codec/payloads/channel-closed.js';
 import { decodeExitCode } from '../codec/payloads/exit-code.js';
@@ -24,7 +24,7 @@ import { encodeHandshakeResponse } from '../codec/payloads/handshake-response.js
 import { encodeOpenDataChannel } from '../codec/payloads/open-data-channel.js';
 import { encodeTerminalSize } from '../codec/payloads/terminal-size.js';
 import { SsmChannelError, SsmProtocolError } from '../errors.js';
-import { encodeAckFrame } from './ack-frame.js';
+import { encodeAckFrameFor } from './ack-frame.js';
 import { readAcknowledge } from './ack-read.js';
 import { assertNever } from './assert-never.js';
 import type { ClientEngine } from './client-engine-api.js';
@@ -104,7 +104,8 @@ class ClientEngineImpl implements ClientEngine {
     );
     const consumer: StreamConsumer = {
       consume: (payloadType, payload) => this.#consume(payloadType, payload),
-      ack: (seq, messageId) => this.#ack(seq, messageId),
+      // The receiver acks only the message being received: the frame #receive decoded.
+      ack: (_seq, message) => this.#ack(message as AgentFrame),
     };
     this.#receiver = new StreamReceiver(
       { maxMessages: o.maxReorderMessages, maxBytes: o.maxReorderBytes },
@@ -154,9 +155,9 @@ class ClientEngineImpl implements ClientEngine {
       c.ignored += 1;
       return;
     }
-    let message: ReturnType<typeof decodeAgentMessage>;
+    let message: AgentFrame;
     try {
-      message = decodeAgentMessage(frame);
+      message = decodeAgentFrame(frame);
     } catch {
       c.droppedFrames += 1;
       return;
@@ -369,10 +370,11 @@ class ClientEngineImpl implements ClientEngine {
     }
   }
 
-  #ack(sequenceNumber: number, messageId: string): void {
+  /** Acknowledges an output_stream_data message (its id goes from the frame's bytes into the ack). */
+  #ack(message: AgentFrame): void {
     if (!this.#linkUp) return;
     this.#counters.acksOut += 1;
-    this.#o.io.sendFrame(encodeAckFrame(this.#o.io, MessageType.OutputStreamData, sequenceNumber, messageId));
+    this.#o.io.sendFrame(encodeAckFrameFor(this.#o.io, message));
   }
 
   #onAck(payload: Uint8Array): void {

@@ -20,8 +20,11 @@ export interface StreamConsumer {
    * buffer has room, and offers it again on the next {@link StreamReceiver.drain}).
    */
   consume(payloadType: number, payload: Uint8Array): boolean;
-  /** Sends an acknowledgement for this message. */
-  ack(sequenceNumber: number, messageId: string): void;
+  /**
+   * Sends an acknowledgement for `message` (the one being received), whose SequenceNumber is
+   * `sequenceNumber`.
+   */
+  ack(sequenceNumber: number, message: StreamMessage): void;
 }
 
 /** Bounds of the out-of-order buffer. */
@@ -88,17 +91,17 @@ export class StreamReceiver {
     if (seq < expected) {
       // A retransmission of something already consumed: our ack was lost, send it again.
       if (seq < 0) return 'dropped';
-      this.#consumer.ack(seq, message.messageId);
+      this.#consumer.ack(seq, message);
       return 'duplicate';
     }
     if (seq - expected >= this.#limits.maxMessages) return 'dropped';
     if (this.#buffer.has(seq)) {
-      this.#consumer.ack(seq, message.messageId);
+      this.#consumer.ack(seq, message);
       if (seq === expected) this.drain();
       return 'duplicate';
     }
     if (seq === expected && this.#consumer.consume(message.payloadType, message.payload)) {
-      this.#consumer.ack(seq, message.messageId);
+      this.#consumer.ack(seq, message);
       this.#expected = expected + 1;
       this.drain();
       return 'delivered';
@@ -108,7 +111,7 @@ export class StreamReceiver {
     // Copy: the frame may be a view into a larger socket buffer that must not be retained.
     this.#buffer.set(seq, { payloadType: message.payloadType, payload: message.payload.slice() });
     this.#bytes += size;
-    this.#consumer.ack(seq, message.messageId);
+    this.#consumer.ack(seq, message);
     return 'stored';
   }
 

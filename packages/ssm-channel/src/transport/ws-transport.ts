@@ -3,7 +3,7 @@ import { type ClientOptions, type RawData, WebSocket } from 'ws';
 import type { ChannelLogger } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { Keepalive } from './keepalive.js';
-import { TickCork } from './tick-cork.js';
+import { MaskedFrameBatch } from './masked-frame-batch.js';
 import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
   type FrameKind,
@@ -166,7 +166,8 @@ class WsTransport implements Transport {
   readonly #host: string;
   readonly #keepalive: Keepalive;
   readonly #socketClosed: Promise<void>;
-  readonly #cork: TickCork | undefined;
+  /** Frames our binary messages and writes them once per loop turn; `ws.send` only without the socket. */
+  readonly #batch: MaskedFrameBatch | undefined;
   #framesReceived = 0;
   #ended = false;
   #needDrain = false;
@@ -179,7 +180,10 @@ class WsTransport implements Transport {
     socket: Socket | undefined,
   ) {
     this.#ws = ws;
-    this.#cork = socket === undefined ? undefined : new TickCork(socket);
+    this.#batch =
+      socket === undefined
+        ? undefined
+        : new MaskedFrameBatch(socket, () => ws.readyState === WebSocket.OPEN, this.#afterWrite);
     this.#settings = settings;
     this.#onFrame = options.onFrame;
     this.#onClose = options.onClose;
@@ -216,7 +220,7 @@ class WsTransport implements Transport {
   }
 
   get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
+    return this.#ws.bufferedAmount + (this.#batch?.pendingBytes ?? 0);
   }
 
   get state(): TransportState {
@@ -225,7 +229,7 @@ class WsTransport implements Transport {
 
   send(frame: Uint8Array): boolean {
     if (this.#ended || this.#ws.readyState !== WebSocket.OPEN) return false;
-    if (this.#ws.bufferedAmount + frame.byteLength > this.#settings.maxBufferedAmount) {
+    if (this.bufferedAmount + frame.byteLength > this.#settings.maxBufferedAmount) {
       this.#fail(
         new SsmTransportError(
           'BUFFER_LIMIT_EXCEEDED',
@@ -234,13 +238,13 @@ class WsTransport implements Transport {
       );
       return false;
     }
-    // Frames sent in the same tick (e.g. the acks of one socket read) leave in one system call.
-    this.#cork?.hold();
-    this.#ws.send(frame, { binary: true }, this.#afterWrite);
-    if (this.#ws.bufferedAmount < this.#settings.highWaterMark) return true;
-    // Corked bytes count as queued: let the kernel take them before reporting backpressure.
-    this.#cork?.flush();
-    if (this.#ws.bufferedAmount < this.#settings.highWaterMark) return true;
+    // Frames sent in the same loop turn (e.g. the acks of its socket reads) leave in one system call.
+    if (this.#batch === undefined) this.#ws.send(frame, { binary: true }, this.#afterWrite);
+    else this.#batch.add(frame);
+    if (this.bufferedAmount < this.#settings.highWaterMark) return true;
+    // Batched bytes count as queued: let the kernel take them before reporting backpressure.
+    this.#batch?.flush();
+    if (this.bufferedAmount < this.#settings.highWaterMark) return true;
     this.#needDrain = true;
     return false;
   }
@@ -260,6 +264,8 @@ class WsTransport implements Transport {
   close(): Promise<void> {
     if (!this.#ended) {
       this.#ended = true;
+      // What was sent before close() leaves before the close frame.
+      this.#batch?.flush();
       this.#release();
       this.#ws.resume();
       this.#ws.close(NORMAL_CLOSE);
@@ -330,6 +336,7 @@ class WsTransport implements Transport {
   }
 
   #release(): void {
+    this.#batch?.discard();
     this.#keepalive.stop();
     this.#signal?.removeEventListener('abort', this.#onAbort);
   }

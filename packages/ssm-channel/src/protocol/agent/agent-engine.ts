@@ -121,7 +121,7 @@ class AgentEngineImpl implements AgentEngine {
     );
     const consumer: StreamConsumer = {
       consume: (payloadType, payload) => this.#consume(payloadType, payload),
-      ack: (seq, messageId) => this.#ack(seq, messageId),
+      ack: (seq, message) => this.#ack(seq, message.messageId),
     };
     this.#receiver = new StreamReceiver(
       {
