@@ -3,7 +3,7 @@
  */
 import { SsmProtocolError } from '../errors.js';
 import type { AgentMessageInit } from './agent-message.js';
-import { FRAME_HEADER_SIZE, HEADER_LENGTH, MESSAGE_TYPE_FIELD_SIZE } from './constants.js';
+import { FRAME_HEADER_SIZE, HEADER_LENGTH } from './constants.js';
 import { writeSha256 } from './digest.js';
 import { allocateFrame } from './frame-allocator.js';
 import { MAX_UINT32, Offset } from './layout.js';
@@ -17,6 +17,21 @@ function isUint32(value: number): boolean {
 
 function isSafeUint(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Bytes 0..39 of a frame for one MessageType field: HeaderLength 116, the padded type, SchemaVersion 1. */
+const HEAD_TEMPLATES = new WeakMap<Uint8Array, Uint8Array>();
+
+function headTemplate(typeField: Uint8Array): Uint8Array {
+  let head = HEAD_TEMPLATES.get(typeField);
+  if (head === undefined) {
+    head = new Uint8Array(Offset.CreatedDate);
+    writeUint32(head, Offset.HeaderLength, HEADER_LENGTH);
+    head.set(typeField, Offset.MessageType);
+    writeUint32(head, Offset.SchemaVersion, 1);
+    HEAD_TEMPLATES.set(typeField, head);
+  }
+  return head;
 }
 
 /**
@@ -68,9 +83,9 @@ export function encodeAgentMessage(init: AgentMessageInit): Uint8Array {
   const frame = allocateFrame(FRAME_HEADER_SIZE + length);
   if (init.messageId === undefined) writeRandomMessageId(frame, Offset.MessageId);
   else writeMessageId(frame, Offset.MessageId, init.messageId);
-  writeUint32(frame, Offset.HeaderLength, HEADER_LENGTH);
-  for (let i = 0; i < MESSAGE_TYPE_FIELD_SIZE; i++) frame[Offset.MessageType + i] = typeField[i]!;
-  writeUint32(frame, Offset.SchemaVersion, schemaVersion);
+  // 0..39: HeaderLength, MessageType and SchemaVersion 1 in one copy of a per-type template.
+  frame.set(headTemplate(typeField), Offset.HeaderLength);
+  if (schemaVersion !== 1) writeUint32(frame, Offset.SchemaVersion, schemaVersion);
   writeInt64(frame, Offset.CreatedDate, createdDate);
   writeInt64(frame, Offset.SequenceNumber, sequenceNumber);
   writeInt64(frame, Offset.Flags, flags);
