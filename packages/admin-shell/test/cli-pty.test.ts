@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, BUILT, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 const PROMPT = /\$ $/m;
 const STTY_G = /^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm;
@@ -35,17 +35,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => 
       credentials: TEST_CREDENTIALS,
       agent: { shell: { file: '/bin/sh', env: { PS1: '$ ' } } },
     });
-    args = [
-      MAIN,
-      '--endpoint-url',
-      em.endpoint,
-      '--region',
-      em.region,
-      '--stream-group',
-      em.streamGroupId,
-      '--stream-session',
-      em.streamSessionId,
-    ];
+    args = [MAIN, ...emulatorArgs(em)];
   });
   afterEach(async () => {
     await em.close();

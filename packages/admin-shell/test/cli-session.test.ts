@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { BUILT, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { BUILT, emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to end', () => {
   let em: GameLiftStreamsEmulator;
   let args: string[];
   beforeAll(async () => {
     em = await startGameLiftStreamsEmulator({ credentials: TEST_CREDENTIALS });
-    args = [
-      '--endpoint-url',
-      em.endpoint,
-      '--region',
-      em.region,
-      '--stream-group',
-      em.streamGroupId,
-      '--stream-session',
-      em.streamSessionId,
-    ];
+    args = emulatorArgs(em);
   });
   afterAll(async () => {
     await em.close();
@@ -125,19 +116,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to
     const token = 'Zq8Xw7Lk2Pv9Rt4Hn6Bm1Cj5Dg3Fs0-verbose.fixed~TOKEN';
     const fixedEm = await startGameLiftStreamsEmulator({ credentials: TEST_CREDENTIALS, tokenValue: token });
     try {
-      const run = await runBuilt([
-        '--verbose',
-        '--endpoint-url',
-        fixedEm.endpoint,
-        '--region',
-        fixedEm.region,
-        '--stream-group',
-        fixedEm.streamGroupId,
-        '--stream-session',
-        fixedEm.streamSessionId,
-        '--command',
-        'echo verbose-ok',
-      ]);
+      const run = await runBuilt(['--verbose', ...emulatorArgs(fixedEm), '--command', 'echo verbose-ok']);
       expect(run.code).toBe(0);
       expect(run.stdout.toString()).toBe('verbose-ok\n');
       expect(run.stderr).toContain('calling CreateStreamSessionAdminShell');

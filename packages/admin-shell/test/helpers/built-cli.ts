@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
+import type { GameLiftStreamsEmulator } from '../../src/testing/index.js';
 
 /** The built command, as users run it. */
 export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -15,6 +16,20 @@ export const TEST_CREDENTIALS = {
   accessKeyId: 'AKIDCLITEST000000001',
   secretAccessKey: 'cli-test-secret-key-0000000000000000000',
 } as const;
+
+/** The options that point the command at `em`'s endpoint, region, stream group and stream session. */
+export function emulatorArgs(em: GameLiftStreamsEmulator): string[] {
+  return [
+    '--endpoint-url',
+    em.endpoint,
+    '--region',
+    em.region,
+    '--stream-group',
+    em.streamGroupId,
+    '--stream-session',
+    em.streamSessionId,
+  ];
+}
 
 /** A clean AWS environment: the test credentials, no profile, no shared files, no instance metadata. */
 export function awsEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {

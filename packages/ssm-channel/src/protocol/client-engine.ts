@@ -48,9 +48,7 @@ import {
   type ClientEngineStats,
   newClientCounters,
 } from './client-stats.js';
-import { PendingInput } from './pending-input.js';
-import { type StreamConsumer, StreamReceiver } from './stream-receiver.js';
-import { StreamSender } from './stream-sender.js';
+import { StreamLink } from './stream-link.js';
 
 export type { ClientEngine } from './client-engine-api.js';
 
@@ -67,16 +65,12 @@ class ClientEngineImpl implements ClientEngine {
   #phase: ClientEnginePhase = 'starting';
   readonly #o: ResolvedClientOptions;
   readonly #cb: ClientEngineOptions;
-  readonly #sender: StreamSender;
-  readonly #receiver: StreamReceiver;
-  readonly #pending = new PendingInput();
   readonly #counters: ClientCounters = newClientCounters();
-  #linkUp = false;
+  readonly #link: StreamLink<AgentFrame>;
   #startDeadline: number | undefined;
   #handshake: HandshakeAnswer | undefined;
   #desiredSize: { cols: number; rows: number } | undefined;
   #sentSize: { cols: number; rows: number } | undefined;
-  #needWritable = false;
   #readPaused = false;
   #unconsumed = 0;
   #exitCode: number | undefined;
@@ -89,7 +83,7 @@ class ClientEngineImpl implements ClientEngine {
     this.#cb = options;
     this.clientId = o.clientId;
     this.#desiredSize = o.terminalSize;
-    this.#sender = new StreamSender(
+    this.#link = new StreamLink<AgentFrame>(
       {
         messageType: MessageType.InputStreamData,
         synOnFirst: false,
@@ -100,16 +94,16 @@ class ClientEngineImpl implements ClientEngine {
         giveUpAfterMs: o.giveUpAfterMs,
         maxRtoMs: o.maxRtoMs,
       },
-      o.io,
-    );
-    const consumer: StreamConsumer = {
-      consume: (payloadType, payload) => this.#consume(payloadType, payload),
-      // The receiver acks only the message being received: the frame #receive decoded.
-      ack: (_seq, message) => this.#ack(message as AgentFrame),
-    };
-    this.#receiver = new StreamReceiver(
       { maxMessages: o.maxReorderMessages, maxBytes: o.maxReorderBytes },
-      consumer,
+      o.io,
+      this.#counters,
+      {
+        consume: (payloadType, payload) => this.#consume(payloadType, payload),
+        // The ack carries the id straight from the bytes of the frame #receive decoded.
+        encodeAck: encodeAckFrameFor,
+        pump: () => this.#pump(),
+      },
+      options,
     );
   }
 
@@ -118,7 +112,7 @@ class ClientEngineImpl implements ClientEngine {
   }
 
   get writable(): boolean {
-    return this.#phase === 'open' && this.#pending.bytes === 0 && this.#sender.window.hasRoom();
+    return this.#phase === 'open' && this.#link.hasRoom;
   }
 
   openFrame(tokenValue: string): string {
@@ -136,17 +130,15 @@ class ClientEngineImpl implements ClientEngine {
 
   transportUp(): void {
     if (this.#ended()) return;
-    this.#linkUp = true;
     if (this.#startDeadline === undefined && Number.isFinite(this.#o.startTimeoutMs)) {
       this.#startDeadline = this.#o.io.now() + this.#o.startTimeoutMs;
     }
-    this.#sender.linkUp();
+    this.#link.linkUp();
     this.#pump();
   }
 
   transportDown(): void {
-    this.#linkUp = false;
-    this.#sender.linkDown();
+    this.#link.linkDown();
   }
 
   receive(frame: Uint8Array): void {
@@ -164,16 +156,9 @@ class ClientEngineImpl implements ClientEngine {
     }
     c.framesIn += 1;
     switch (message.messageType) {
-      case MessageType.OutputStreamData: {
-        // Data from the agent shows the channel is active again (as the agent treats input).
-        if (this.#sender.paused) this.#setPublicationPaused(false);
-        const outcome = this.#receiver.receive(message);
-        if (outcome === 'duplicate') c.duplicates += 1;
-        else if (outcome === 'stored') c.outOfOrder += 1;
-        else if (outcome === 'refused') c.refused += 1;
-        else if (outcome === 'dropped') c.droppedMessages += 1;
+      case MessageType.OutputStreamData:
+        this.#link.receiveStream(message);
         return;
-      }
       case MessageType.Acknowledge:
         this.#onAck(message.payload);
         return;
@@ -181,10 +166,10 @@ class ClientEngineImpl implements ClientEngine {
         this.#onChannelClosed(message.payload);
         return;
       case MessageType.PausePublication:
-        this.#setPublicationPaused(true);
+        this.#link.setPublicationPaused(true);
         return;
       case MessageType.StartPublication:
-        this.#setPublicationPaused(false);
+        this.#link.setPublicationPaused(false);
         return;
       default:
         // input_stream_data echoes, agent_session_state, control-channel types, anything new.
@@ -196,17 +181,14 @@ class ClientEngineImpl implements ClientEngine {
     this.#refuseIfEnded();
     if (!(bytes instanceof Uint8Array))
       throw new SsmChannelError('INVALID_ARGUMENT', 'write() takes a Uint8Array');
-    if (this.#pending.bytes > this.#o.maxPendingInputBytes) {
+    if (this.#link.pending.bytes > this.#o.maxPendingInputBytes) {
       throw new SsmChannelError(
         'BUFFER_LIMIT_EXCEEDED',
         `more than ${this.#o.maxPendingInputBytes} written bytes are waiting for window room`,
       );
     }
-    this.#pending.push(bytes, PayloadType.Output);
-    this.#pump();
-    const writable = this.writable;
-    if (!writable) this.#needWritable = true;
-    return writable;
+    this.#link.queue(bytes, PayloadType.Output, false);
+    return this.#link.noteWritable(this.writable);
   }
 
   resize(cols: number, rows: number): void {
@@ -221,15 +203,15 @@ class ClientEngineImpl implements ClientEngine {
       throw new SsmChannelError('INVALID_ARGUMENT', 'consumed() takes a non-negative integer');
     }
     this.#unconsumed = Math.max(0, this.#unconsumed - bytes);
-    if (!this.#ended()) this.#receiver.drain();
+    if (!this.#ended()) this.#link.receiver.drain();
   }
 
   setReadPaused(paused: boolean): void {
     this.#readPaused = paused;
     if (this.#ended()) return;
     // Nothing is read while paused, acks included: the give-up clock and retransmissions wait too.
-    this.#sender.setReadHeld(paused);
-    if (!paused) this.#receiver.drain();
+    this.#link.sender.setReadHeld(paused);
+    if (!paused) this.#link.receiver.drain();
   }
 
   nextDeadline(): number | undefined {
@@ -238,14 +220,10 @@ class ClientEngineImpl implements ClientEngine {
       case 'failed':
         return undefined;
       case 'starting':
-      case 'handshaking': {
-        const retransmit = this.#sender.nextDeadline();
-        const start = this.#startDeadline;
-        if (start === undefined) return retransmit;
-        return retransmit === undefined ? start : Math.min(start, retransmit);
-      }
+      case 'handshaking':
+        return this.#link.nextDeadline(this.#startDeadline);
       case 'open':
-        return this.#sender.nextDeadline();
+        return this.#link.nextDeadline(undefined);
       default:
         return assertNever(this.#phase);
     }
@@ -273,7 +251,7 @@ class ClientEngineImpl implements ClientEngine {
       default:
         assertNever(this.#phase);
     }
-    const timer = this.#sender.onTimer();
+    const timer = this.#link.sender.onTimer();
     if (timer === 'give-up' || timer === 'paused-too-long') {
       const why =
         timer === 'give-up'
@@ -290,24 +268,13 @@ class ClientEngineImpl implements ClientEngine {
   }
 
   stats(): ClientEngineStats {
-    const s = this.#sender;
-    const rtt = s.rtt.state;
+    const link = this.#link;
     return {
       phase: this.#phase,
-      rttMs: rtt.rttMs,
-      rttVarMs: rtt.rttVarMs,
-      rtoMs: rtt.rtoMs,
-      messagesOut: s.counters.messages,
-      bytesOut: s.counters.payloadBytes,
-      retransmissions: s.counters.retransmissions,
-      acksIn: s.counters.acksMatched,
-      acksIgnored: s.counters.acksIgnored,
+      rttVarMs: link.sender.rtt.state.rttVarMs,
+      ...link.stats(),
       ...this.#counters,
-      unackedMessages: s.window.count,
-      unackedBytes: s.window.bytes,
-      pendingInputBytes: this.#pending.bytes,
-      reorderMessages: this.#receiver.bufferedMessages,
-      reorderBytes: this.#receiver.bufferedBytes,
+      pendingInputBytes: link.pending.bytes,
       unconsumedBytes: this.#unconsumed,
     };
   }
@@ -370,13 +337,6 @@ class ClientEngineImpl implements ClientEngine {
     }
   }
 
-  /** Acknowledges an output_stream_data message (its id goes from the frame's bytes into the ack). */
-  #ack(message: AgentFrame): void {
-    if (!this.#linkUp) return;
-    this.#counters.acksOut += 1;
-    this.#o.io.sendFrame(encodeAckFrameFor(this.#o.io, message));
-  }
-
   #onAck(payload: Uint8Array): void {
     let seq: number;
     let id: string;
@@ -388,15 +348,14 @@ class ClientEngineImpl implements ClientEngine {
       this.#counters.badPayloads += 1;
       return;
     }
-    if (this.#sender.paused) this.#setPublicationPaused(false);
-    if (this.#sender.onAck(seq, id === '' ? undefined : id.toLowerCase())) this.#pump();
+    this.#link.onAck(seq, id);
   }
 
   #onChannelClosed(payload: Uint8Array): void {
     // Output kept (and acked) while the reader was behind is handed over before the end: the agent
     // considers it delivered. Bounded by maxReorderBytes.
     this.#flushing = true;
-    this.#receiver.drain();
+    this.#link.receiver.drain();
     this.#flushing = false;
     if (this.#ended()) return;
     let output = '';
@@ -414,11 +373,6 @@ class ClientEngineImpl implements ClientEngine {
     if (output !== '') info.output = output;
     if (sessionId !== '') info.sessionId = sessionId;
     this.#cb.onClose(info);
-  }
-
-  #setPublicationPaused(paused: boolean): void {
-    this.#sender.setPaused(paused);
-    if (!paused) this.#pump();
   }
 
   // ---- handshake and start ----
@@ -441,7 +395,7 @@ class ClientEngineImpl implements ClientEngine {
     this.#handshake = answer;
     this.#phase = 'handshaking';
     // The answer goes out first, so the agent learns why, then a refusal ends this side.
-    this.#sender.enqueue(PayloadType.HandshakeResponse, encodeHandshakeResponse(answer.response));
+    this.#link.sender.enqueue(PayloadType.HandshakeResponse, encodeHandshakeResponse(answer.response));
     const refusal = handshakeRefusal(answer);
     if (refusal !== undefined) this.#fail(refusal);
   }
@@ -483,24 +437,16 @@ class ClientEngineImpl implements ClientEngine {
   /** Moves the terminal size and pending input into the window while it has room (open phase only). */
   #pump(): void {
     if (this.#phase !== 'open') return;
-    const sender = this.#sender;
-    const window = sender.window;
+    const link = this.#link;
     const size = this.#desiredSize;
-    if (size !== undefined && window.hasRoom()) {
+    if (size !== undefined && link.sender.window.hasRoom()) {
       const sent = this.#sentSize;
       if (sent === undefined || sent.cols !== size.cols || sent.rows !== size.rows) {
         this.#sentSize = size;
-        sender.enqueue(PayloadType.Size, encodeTerminalSize(size));
+        link.sender.enqueue(PayloadType.Size, encodeTerminalSize(size));
       }
     }
-    const pending = this.#pending;
-    while (!pending.empty && window.hasRoom()) {
-      sender.enqueue(PayloadType.Output, pending.take(this.#o.maxPayloadBytes)!);
-    }
-    if (this.#needWritable && pending.bytes === 0 && window.hasRoom()) {
-      this.#needWritable = false;
-      this.#cb.onWritable?.();
-    }
+    link.pumpPending(this.#o.maxPayloadBytes);
   }
 
   // ---- lifecycle ----
@@ -526,9 +472,7 @@ class ClientEngineImpl implements ClientEngine {
   #end(phase: 'closed' | 'failed'): void {
     this.#phase = phase;
     this.#startDeadline = undefined;
-    this.#sender.clear();
-    this.#receiver.clear();
-    this.#pending.clear();
+    this.#link.clear();
   }
 
   #fail(error: SsmChannelError): void {

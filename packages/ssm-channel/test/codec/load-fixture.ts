@@ -15,3 +15,13 @@ export function fromHex(hex: string): Uint8Array {
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
+
+/** UTF-8 bytes of a string (a JSON payload written by hand). */
+export function bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** A payload's bytes as UTF-8 text. */
+export function text(payload: Uint8Array): string {
+  return new TextDecoder().decode(payload);
+}

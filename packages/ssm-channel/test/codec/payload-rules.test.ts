@@ -20,9 +20,8 @@ import {
   SsmProtocolError,
 } from 'ssm-channel';
 import { describe, expect, test } from 'vitest';
+import { bytes, text } from './load-fixture.js';
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-const text = (payload: Uint8Array): string => new TextDecoder().decode(payload);
 const code = (c: string) => expect.objectContaining({ name: 'SsmProtocolError', code: c });
 
 describe('Go-compatible JSON decoding', () => {

@@ -20,7 +20,7 @@ import {
   Flag,
 } from 'ssm-channel';
 import { describe, expect, test } from 'vitest';
-import { fromHex, loadFixture, toHex } from './load-fixture.js';
+import { bytes, fromHex, loadFixture, text, toHex } from './load-fixture.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: vector JSON is untyped.
 type Json = any;
@@ -33,8 +33,6 @@ interface PayloadVector {
 }
 const { vectors } = loadFixture<{ vectors: PayloadVector[] }>('payloads.json');
 const byPrefix = (prefix: string): PayloadVector[] => vectors.filter((v) => v.id.startsWith(prefix));
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-const text = (payload: Uint8Array): string => new TextDecoder().decode(payload);
 /** Whether the vector's JSON is Go's compact marshal output (not a hand-written test template). */
 const compact = (v: PayloadVector): boolean => !v.json!.includes('\n');
 

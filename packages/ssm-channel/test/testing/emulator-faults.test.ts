@@ -1,37 +1,15 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageType } from '../../src/codec/constants.js';
 import { SsmProtocolError } from '../../src/errors.js';
-import {
-  type AgentEmulator,
-  type AgentEmulatorOptions,
-  deterministicBytes,
-  GARBAGE_KINDS,
-  startAgentEmulator,
-} from '../../src/testing/index.js';
-import { leakedSince, watchedResources } from '../transport/helpers.js';
-import { MiniClient } from './mini-client.js';
+import { type AgentEmulatorOptions, deterministicBytes, GARBAGE_KINDS } from '../../src/testing/index.js';
+import { useEmulatorTestbed } from './emulator-testbed.js';
+import type { MiniClient } from './mini-client.js';
 
-let before: Map<string, number>;
-let emulator: AgentEmulator | undefined;
-const clients: MiniClient[] = [];
-
-beforeEach(() => {
-  before = watchedResources();
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await emulator?.close();
-  emulator = undefined;
-  expect(await leakedSince(before)).toEqual([]);
-});
+const bed = useEmulatorTestbed();
 
 async function start(options: AgentEmulatorOptions): Promise<MiniClient> {
-  emulator = await startAgentEmulator(options);
-  const c = new MiniClient(emulator.url);
-  clients.push(c);
-  return c.connect(emulator.tokenValue);
+  return bed.connect(await bed.start(options));
 }
 
 const SOURCE_BYTES = 60_000;
@@ -48,7 +26,7 @@ describe('frame faults toward the client (source mode)', () => {
     });
     await c.waitFor(() => c.channelClosed !== undefined, 20_000);
     expect(c.output().equals(expected)).toBe(true);
-    const stats = emulator!.stats();
+    const stats = bed.emulator.stats();
     expect(stats.faults.dropped).toBeGreaterThan(0);
     expect(stats.retransmissions).toBeGreaterThan(0);
   });
@@ -61,7 +39,7 @@ describe('frame faults toward the client (source mode)', () => {
     });
     await c.waitFor(() => c.channelClosed !== undefined, 20_000);
     expect(c.output().equals(expected)).toBe(true);
-    expect(emulator!.stats().faults.duplicated).toBeGreaterThan(0);
+    expect(bed.emulator.stats().faults.duplicated).toBeGreaterThan(0);
     expect(c.duplicates).toBeGreaterThan(0);
   });
 
@@ -73,7 +51,7 @@ describe('frame faults toward the client (source mode)', () => {
     });
     await c.waitFor(() => c.channelClosed !== undefined, 20_000);
     expect(c.output().equals(expected)).toBe(true);
-    expect(emulator!.stats().faults.reordered).toBeGreaterThan(0);
+    expect(bed.emulator.stats().faults.reordered).toBeGreaterThan(0);
     const arrival = c.received
       .filter((m) => m.messageType === MessageType.OutputStreamData)
       .map((m) => m.sequenceNumber);
@@ -88,7 +66,7 @@ describe('frame faults toward the client (source mode)', () => {
     });
     await c.waitFor(() => c.channelClosed !== undefined, 20_000);
     expect(c.output().equals(expected)).toBe(true);
-    const injected = emulator!.stats().faults.garbage;
+    const injected = bed.emulator.stats().faults.garbage;
     expect(injected).toBeGreaterThan(0);
     const unknown = c.received.filter((m) => m.messageType === 'emulator_garbage').length;
     expect(c.undecodable.length + unknown + c.textFrames.length).toBe(injected);
@@ -107,7 +85,7 @@ describe('frame faults toward the agent (sink mode)', () => {
     for (let offset = 0; offset < data.length; offset += 1024)
       c.sendInput(data.subarray(offset, offset + 1024));
     await c.waitFor(() => c.unacked === 0, 20_000);
-    const stats = emulator!.stats();
+    const stats = bed.emulator.stats();
     expect(stats.sink.bytes).toBe(data.length);
     expect(stats.sink.sha256).toBe(createHash('sha256').update(data).digest('hex'));
     expect(stats.faults.dropped).toBeGreaterThan(0);
@@ -128,22 +106,25 @@ describe('connection faults', () => {
       const { code } = await c.closeEvent;
       if (c.channelClosed !== undefined || code !== 1006 || reconnects >= 5) return;
       reconnects += 1;
-      await c.connect(emulator!.issueToken().tokenValue);
+      await c.connect(bed.emulator.issueToken().tokenValue);
       void reconnectOnClose();
     };
     void reconnectOnClose();
     await c.waitFor(() => c.channelClosed !== undefined, 20_000);
     expect(c.output().equals(expected)).toBe(true);
     expect(reconnects).toBe(2);
-    expect(emulator!.stats()).toMatchObject({ connections: 3, faults: expect.objectContaining({ cuts: 2 }) });
+    expect(bed.emulator.stats()).toMatchObject({
+      connections: 3,
+      faults: expect.objectContaining({ cuts: 2 }),
+    });
   });
 
   it('disconnect() drops the TCP connection on demand (close code 1006 at the client)', async () => {
     const c = await start({ mode: 'echo' });
-    await c.waitFor(() => emulator!.connected);
-    emulator!.disconnect();
+    await c.waitFor(() => bed.emulator.connected);
+    bed.emulator.disconnect();
     expect((await c.closeEvent).code).toBe(1006);
-    await c.waitFor(() => !emulator!.connected);
+    await c.waitFor(() => !bed.emulator.connected);
   });
 
   it('stall after N bytes for a while: nothing flows, then the session recovers', async () => {
@@ -151,7 +132,7 @@ describe('connection faults', () => {
     c.sendInput('during the stall');
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(c.delivered).toHaveLength(0);
-    expect(emulator!.stats().faults.stalls).toBe(1);
+    expect(bed.emulator.stats().faults.stalls).toBe(1);
     c.startResending(30);
     await c.waitFor(() => c.output().toString() === 'during the stall');
   });
@@ -160,33 +141,33 @@ describe('connection faults', () => {
 describe('service messages on demand', () => {
   it('pause_publication and start_publication reach the client; input while paused is counted', async () => {
     const c = await start({ mode: 'echo' });
-    await c.waitFor(() => emulator!.connected);
-    emulator!.pausePublication();
+    await c.waitFor(() => bed.emulator.connected);
+    bed.emulator.pausePublication();
     await c.waitFor(() => c.publication.length === 1);
     c.sendInput('sneaky');
-    await c.waitFor(() => emulator!.stats().inputWhilePaused === 1);
-    emulator!.startPublication();
+    await c.waitFor(() => bed.emulator.stats().inputWhilePaused === 1);
+    bed.emulator.startPublication();
     await c.waitFor(() => c.publication.length === 2);
     expect(c.publication).toEqual([MessageType.PausePublication, MessageType.StartPublication]);
   });
 
   it('sendGarbage() sends each kind once', async () => {
     const c = await start({ mode: 'echo' });
-    await c.waitFor(() => emulator!.connected);
-    for (const kind of GARBAGE_KINDS) emulator!.sendGarbage(kind);
+    await c.waitFor(() => bed.emulator.connected);
+    for (const kind of GARBAGE_KINDS) bed.emulator.sendGarbage(kind);
     await c.waitFor(
       () => c.undecodable.length + c.textFrames.length + c.received.length === GARBAGE_KINDS.length,
     );
     expect(c.undecodable).toHaveLength(4);
     expect(c.textFrames).toHaveLength(1);
-    expect(emulator!.stats().faults.garbage).toBe(GARBAGE_KINDS.length);
+    expect(bed.emulator.stats().faults.garbage).toBe(GARBAGE_KINDS.length);
   });
 
   it('terminate() sends channel_closed with the output and ends the session', async () => {
     const c = await start({ mode: 'echo' });
-    await c.waitFor(() => emulator!.connected);
-    emulator!.terminate('terminated by the test');
-    expect((await emulator!.ended).reason).toBe('terminated');
+    await c.waitFor(() => bed.emulator.connected);
+    bed.emulator.terminate('terminated by the test');
+    expect((await bed.emulator.ended).reason).toBe('terminated');
     await c.waitFor(() => c.channelClosed !== undefined);
     expect(c.channelClosed!.output).toBe('terminated by the test');
   });

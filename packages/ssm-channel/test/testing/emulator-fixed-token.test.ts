@@ -1,37 +1,17 @@
 import { once } from 'node:events';
 import { connectDataChannel } from 'ssm-channel';
-import { type AgentEmulator, startAgentEmulator } from 'ssm-channel/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { leakedSince, watchedResources } from '../transport/helpers.js';
-import { MiniClient } from './mini-client.js';
+import { startAgentEmulator } from 'ssm-channel/testing';
+import { describe, expect, it } from 'vitest';
+import { useEmulatorTestbed } from './emulator-testbed.js';
 
 const FIXED = 'fixed.Token-for~tests_0123456789';
 
-let before: Map<string, number>;
-let emulator: AgentEmulator | undefined;
-const clients: MiniClient[] = [];
-
-beforeEach(() => {
-  before = watchedResources();
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await emulator?.close();
-  emulator = undefined;
-  expect(await leakedSince(before)).toEqual([]);
-});
-
-async function client(url: string, token: string): Promise<MiniClient> {
-  const c = new MiniClient(url);
-  clients.push(c);
-  return c.connect(token);
-}
+const bed = useEmulatorTestbed();
 
 describe('agent emulator: a fixed tokenValue', () => {
   it('is the first token and every issued token; a channel connects with it, another token is refused', async () => {
     // With a handshake, the channel is open as soon as HandshakeComplete arrives.
-    emulator = await startAgentEmulator({ mode: 'echo', handshake: true, tokenValue: FIXED });
+    const emulator = await bed.start({ mode: 'echo', handshake: true, tokenValue: FIXED });
     expect(emulator.tokenValue).toBe(FIXED);
     expect(emulator.issueToken()).toEqual({ streamUrl: emulator.url, tokenValue: FIXED });
     expect(emulator.issueToken().tokenValue).toBe(FIXED);
@@ -54,23 +34,23 @@ describe('agent emulator: a fixed tokenValue', () => {
 
   it('is re-armed for a new validity window each time it is issued', async () => {
     let now = 0;
-    emulator = await startAgentEmulator({ tokenValue: FIXED, tokenValidityMs: 60_000, clock: () => now });
+    const emulator = await bed.start({ tokenValue: FIXED, tokenValidityMs: 60_000, clock: () => now });
     now = 60_000;
-    const late = await client(emulator.url, FIXED);
+    const late = await bed.client(emulator.url, FIXED);
     expect(await late.closeEvent).toEqual({ code: 1008, reason: 'token expired' });
     expect(emulator.issueToken().tokenValue).toBe(FIXED);
     now = 119_999;
-    const rearmed = await client(emulator.url, FIXED);
+    const rearmed = await bed.client(emulator.url, FIXED);
     await once(emulator.events, 'connection');
     rearmed.sendInput('again');
     await rearmed.waitFor(() => rearmed.output().toString() === 'again');
     now = 120_000;
-    const after = await client(emulator.url, FIXED);
+    const after = await bed.client(emulator.url, FIXED);
     expect(await after.closeEvent).toEqual({ code: 1008, reason: 'token expired' });
   });
 
   it('applies per session: created sessions inherit it or set their own, and the path picks the session', async () => {
-    emulator = await startAgentEmulator({ mode: 'echo', tokenValue: FIXED });
+    const emulator = await bed.start({ mode: 'echo', tokenValue: FIXED });
     const inherited = await emulator.createSession({ mode: 'sink' });
     const own = await emulator.createSession({ tokenValue: 'another-fixed-token' });
     const random = await startAgentEmulator({ mode: 'echo' });
@@ -81,9 +61,9 @@ describe('agent emulator: a fixed tokenValue', () => {
       expect(own.issueToken().tokenValue).toBe('another-fixed-token');
       expect(random.tokenValue).not.toBe(FIXED);
       expect(random.issueToken().tokenValue).not.toBe(random.tokenValue);
-      const wrong = await client(own.url, FIXED);
+      const wrong = await bed.client(own.url, FIXED);
       expect(await wrong.closeEvent).toEqual({ code: 1008, reason: 'token unknown' });
-      const right = await client(inherited.url, FIXED);
+      const right = await bed.client(inherited.url, FIXED);
       right.sendInput('into the sink');
       await right.waitFor(() => right.unacked === 0);
       expect(inherited.stats().sink.bytes).toBe(13);
@@ -101,7 +81,7 @@ describe('agent emulator: a fixed tokenValue', () => {
       expect((error as Error).message).toMatch(/^tokenValue must be/);
       expect((error as Error).message).not.toContain('sekrit');
     }
-    emulator = await startAgentEmulator({ tokenValue: 'x'.repeat(4_096) });
+    const emulator = await bed.start({ tokenValue: 'x'.repeat(4_096) });
     await expect(emulator.createSession({ tokenValue: 'with space' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });

@@ -1,37 +1,18 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Flag, HeaderFlag, MessageType, PayloadType } from '../../src/codec/constants.js';
 import { decodeHandshakeComplete } from '../../src/codec/payloads/handshake-complete.js';
-import { type AgentEmulator, deterministicBytes, startAgentEmulator } from '../../src/testing/index.js';
-import { leakedSince, watchedResources } from '../transport/helpers.js';
+import { deterministicBytes } from '../../src/testing/index.js';
+import { useEmulatorTestbed } from './emulator-testbed.js';
 import { MiniClient } from './mini-client.js';
 
-let before: Map<string, number>;
-let emulator: AgentEmulator | undefined;
-const clients: MiniClient[] = [];
-
-beforeEach(() => {
-  before = watchedResources();
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await emulator?.close();
-  emulator = undefined;
-  expect(await leakedSince(before)).toEqual([]);
-});
-
-async function connect(target: AgentEmulator): Promise<MiniClient> {
-  const c = new MiniClient(target.url);
-  clients.push(c);
-  return c.connect(target.tokenValue);
-}
+const bed = useEmulatorTestbed();
 
 describe('echo mode', () => {
   it('echoes input as output, acks every input message, and puts SYN on sequence 0', async () => {
-    emulator = await startAgentEmulator({ mode: 'echo' });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ mode: 'echo' });
+    const c = await bed.connect(emulator);
     c.sendInput('hello ');
     c.sendInput('world');
     await c.waitFor(() => c.output().toString() === 'hello world' && c.unacked === 0);
@@ -45,12 +26,12 @@ describe('echo mode', () => {
     expect(second).toMatchObject({ sequenceNumber: 1, flags: 0 });
     const stats = emulator.stats();
     expect(stats).toMatchObject({ inputBytes: 11, outputBytes: 11, acksOut: 2 });
-    await c.waitFor(() => emulator!.stats().acksIn === 2);
+    await c.waitFor(() => emulator.stats().acksIn === 2);
   });
 
   it('re-acks a duplicate input message without delivering it twice', async () => {
-    emulator = await startAgentEmulator({ mode: 'echo' });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ mode: 'echo' });
+    const c = await bed.connect(emulator);
     c.sendInput('x');
     await c.waitFor(() => c.unacked === 0);
     await c.reconnect(emulator.issueToken().tokenValue);
@@ -71,13 +52,13 @@ describe('echo mode', () => {
 
 describe('handshake', () => {
   it('sends HandshakeRequest first, HandshakeComplete after the response, then runs the session', async () => {
-    emulator = await startAgentEmulator({
+    const emulator = await bed.start({
       mode: 'echo',
       handshake: { sessionType: 'InteractiveCommands', customerMessage: 'hi there' },
     });
     const responses: unknown[] = [];
     emulator.events.on('handshake-response', (r) => responses.push(r));
-    const c = await connect(emulator);
+    const c = await bed.connect(emulator);
     await c.waitFor(() => c.handshakeRequest() !== undefined);
     const request = c.handshakeRequest()!;
     expect(request.requestedClientActions).toEqual([
@@ -100,8 +81,8 @@ describe('handshake', () => {
   });
 
   it('with kms the session fails (the emulator cannot do KMS): channel_closed, ended "failed"', async () => {
-    emulator = await startAgentEmulator({ handshake: { kms: true } });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ handshake: { kms: true } });
+    const c = await bed.connect(emulator);
     await c.waitFor(() => c.handshakeRequest() !== undefined);
     const request = c.handshakeRequest()!;
     expect(request.requestedClientActions.map((a) => a.actionType)).toEqual(['SessionType', 'KMSEncryption']);
@@ -114,8 +95,8 @@ describe('handshake', () => {
   });
 
   it('fails with HANDSHAKE_TIMEOUT when the client never answers', async () => {
-    emulator = await startAgentEmulator({ handshake: { timeoutMs: 100 } });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ handshake: { timeoutMs: 100 } });
+    const c = await bed.connect(emulator);
     const end = await emulator.ended;
     expect(end.error?.code).toBe('HANDSHAKE_TIMEOUT');
     await c.waitFor(() => c.channelClosed !== undefined);
@@ -124,13 +105,13 @@ describe('handshake', () => {
 
 describe('source mode', () => {
   it('sends exactly the seeded bytes in order, then channel_closed, then closes the socket', async () => {
-    emulator = await startAgentEmulator({
+    const emulator = await bed.start({
       mode: 'source',
       source: { bytes: 200_000, seed: 7 },
       channelClosedOutput: 'done',
       closeSocketDelayMs: 50,
     });
-    const c = await connect(emulator);
+    const c = await bed.connect(emulator);
     const end = await emulator.ended;
     expect(end.reason).toBe('completed');
     await c.waitFor(() => c.channelClosed !== undefined);
@@ -142,11 +123,11 @@ describe('source mode', () => {
   });
 
   it('refuses reconnection after the session ended', async () => {
-    emulator = await startAgentEmulator({ mode: 'source', source: { bytes: 10 } });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ mode: 'source', source: { bytes: 10 } });
+    const c = await bed.connect(emulator);
     await emulator.ended;
     const late = new MiniClient(emulator.url);
-    clients.push(late);
+    bed.track(late);
     await late.connect(emulator.issueToken().tokenValue);
     expect(await late.closeEvent).toEqual({ code: 1008, reason: 'session terminated' });
     await c.waitFor(() => c.channelClosed !== undefined);
@@ -155,8 +136,8 @@ describe('source mode', () => {
 
 describe('sink mode', () => {
   it('counts input bytes and their SHA-256, and outputs nothing', async () => {
-    emulator = await startAgentEmulator({ mode: 'sink' });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ mode: 'sink' });
+    const c = await bed.connect(emulator);
     const data = deterministicBytes(11, 50_000);
     for (let offset = 0; offset < data.length; offset += 1024)
       c.sendInput(data.subarray(offset, offset + 1024));
@@ -170,9 +151,9 @@ describe('sink mode', () => {
 
 describe('shell mode', () => {
   it('runs a real shell in a pty, applies Size with resize, and ends with channel_closed on exit', async () => {
-    emulator = await startAgentEmulator({ mode: 'shell', sendExitCode: true, closeSocketDelayMs: 20 });
+    const emulator = await bed.start({ mode: 'shell', sendExitCode: true, closeSocketDelayMs: 20 });
     const resized = once(emulator.events, 'resize');
-    const c = await connect(emulator);
+    const c = await bed.connect(emulator);
     c.sendSize(100, 40);
     expect((await resized)[0]).toEqual({ cols: 100, rows: 40 });
     c.sendInput('stty size; exit 3\r');
@@ -185,8 +166,8 @@ describe('shell mode', () => {
   });
 
   it('a TerminateSession flag ends the session and kills the shell', async () => {
-    emulator = await startAgentEmulator({ mode: 'shell' });
-    const c = await connect(emulator);
+    const emulator = await bed.start({ mode: 'shell' });
+    const c = await bed.connect(emulator);
     await once(emulator.events, 'ready');
     c.sendFlag(Flag.TerminateSession);
     expect((await emulator.ended).reason).toBe('client-terminated');
@@ -194,8 +175,8 @@ describe('shell mode', () => {
   });
 
   it('close() kills a running shell and leaves nothing behind', async () => {
-    emulator = await startAgentEmulator({ mode: 'shell', shell: { args: ['-c', 'sleep 30'] } });
-    await connect(emulator);
+    const emulator = await bed.start({ mode: 'shell', shell: { args: ['-c', 'sleep 30'] } });
+    await bed.connect(emulator);
     await once(emulator.events, 'ready');
     const started = Date.now();
     await emulator.close();

@@ -1,42 +1,22 @@
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeOpenDataChannel } from '../../src/codec/payloads/open-data-channel.js';
 import type { SsmChannelError } from '../../src/errors.js';
-import { type AgentEmulator, startAgentEmulator } from '../../src/testing/index.js';
+import { startAgentEmulator } from '../../src/testing/index.js';
 import { openTransport } from '../../src/transport/ws-transport.js';
-import { leakedSince, watchedResources } from '../transport/helpers.js';
-import { MiniClient } from './mini-client.js';
+import { useEmulatorTestbed } from './emulator-testbed.js';
 
-let before: Map<string, number>;
-let emulator: AgentEmulator | undefined;
-const clients: MiniClient[] = [];
-
-beforeEach(() => {
-  before = watchedResources();
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await emulator?.close();
-  emulator = undefined;
-  expect(await leakedSince(before)).toEqual([]);
-});
-
-async function client(url: string, token: string): Promise<MiniClient> {
-  const c = new MiniClient(url);
-  clients.push(c);
-  return c.connect(token);
-}
+const bed = useEmulatorTestbed();
 
 describe('agent emulator: tokens and connections', () => {
   it('listens on 127.0.0.1 with a StreamUrl of the service form, and accepts its token', async () => {
-    emulator = await startAgentEmulator({ sessionId: 'sess-1' });
+    const emulator = await bed.start({ sessionId: 'sess-1' });
     expect(emulator.url).toBe(
       `ws://127.0.0.1:${emulator.port}/v1/data-channel/sess-1?role=publish_subscribe`,
     );
     const connected = once(emulator.events, 'connection');
-    const c = await client(emulator.url, emulator.tokenValue);
+    const c = await bed.client(emulator.url, emulator.tokenValue);
     const [info] = await connected;
     expect(info).toMatchObject({ connection: 1, clientId: c.clientId, clientVersion: '1.2.0.0' });
     expect(emulator.stats().connections).toBe(1);
@@ -44,8 +24,8 @@ describe('agent emulator: tokens and connections', () => {
   });
 
   it('closes with 1008 before any frame for an unknown token', async () => {
-    emulator = await startAgentEmulator();
-    const c = await client(emulator.url, 'forged-token');
+    const emulator = await bed.start();
+    const c = await bed.client(emulator.url, 'forged-token');
     expect(await c.closeEvent).toEqual({ code: 1008, reason: 'token unknown' });
     expect(c.received).toHaveLength(0);
     expect(emulator.stats()).toMatchObject({ connections: 0, authFailures: 1 });
@@ -53,19 +33,19 @@ describe('agent emulator: tokens and connections', () => {
 
   it('refuses an expired token for new connections but keeps connections it already admitted', async () => {
     let now = 0;
-    emulator = await startAgentEmulator({ tokenValidityMs: 60_000, clock: () => now });
-    const early = await client(emulator.url, emulator.tokenValue);
+    const emulator = await bed.start({ tokenValidityMs: 60_000, clock: () => now });
+    const early = await bed.client(emulator.url, emulator.tokenValue);
     await once(emulator.events, 'connection');
     now = 60_000;
-    const late = await client(emulator.url, emulator.tokenValue);
+    const late = await bed.client(emulator.url, emulator.tokenValue);
     expect(await late.closeEvent).toEqual({ code: 1008, reason: 'token expired' });
     early.sendInput('still here');
     await early.waitFor(() => early.output().toString() === 'still here');
   });
 
   it('issueToken() gives fresh tokens for the same session: sequence state continues', async () => {
-    emulator = await startAgentEmulator({ mode: 'echo' });
-    const c = await client(emulator.url, emulator.tokenValue);
+    const emulator = await bed.start({ mode: 'echo' });
+    const c = await bed.client(emulator.url, emulator.tokenValue);
     c.sendInput('one');
     await c.waitFor(() => c.output().toString() === 'one' && c.unacked === 0);
     const fresh = emulator.issueToken();
@@ -79,7 +59,7 @@ describe('agent emulator: tokens and connections', () => {
   });
 
   it('refuses a bad OpenDataChannel, or none within openTimeoutMs, with 1008', async () => {
-    emulator = await startAgentEmulator({ openTimeoutMs: 100 });
+    const emulator = await bed.start({ openTimeoutMs: 100 });
     const bad = new WebSocket(emulator.url);
     bad.on('open', () => bad.send('{"MessageSchemaVersion":"1.0"'));
     const [code, reason] = await once(bad, 'close');
@@ -87,7 +67,7 @@ describe('agent emulator: tokens and connections', () => {
 
     const shortId = new WebSocket(emulator.url);
     shortId.on('open', () =>
-      shortId.send(encodeOpenDataChannel({ requestId: 'short', tokenValue: emulator!.tokenValue })),
+      shortId.send(encodeOpenDataChannel({ requestId: 'short', tokenValue: emulator.tokenValue })),
     );
     expect((await once(shortId, 'close'))[0]).toBe(1008);
 
@@ -98,7 +78,7 @@ describe('agent emulator: tokens and connections', () => {
   });
 
   it('answers HTTP 404 for an unknown session path', async () => {
-    emulator = await startAgentEmulator();
+    const emulator = await bed.start();
     const ws = new WebSocket(`ws://127.0.0.1:${emulator.port}/v1/data-channel/nope?role=publish_subscribe`);
     ws.on('error', () => {});
     const [, response] = await once(ws, 'unexpected-response');
@@ -107,12 +87,12 @@ describe('agent emulator: tokens and connections', () => {
   });
 
   it('hosts several sessions; a token opens only its own session', async () => {
-    emulator = await startAgentEmulator({ mode: 'echo' });
+    const emulator = await bed.start({ mode: 'echo' });
     const other = await emulator.createSession({ mode: 'sink', sessionId: 'other' });
     expect(other.url).toContain('/v1/data-channel/other?');
-    const wrong = await client(other.url, emulator.tokenValue);
+    const wrong = await bed.client(other.url, emulator.tokenValue);
     expect((await wrong.closeEvent).code).toBe(1008);
-    const right = await client(other.url, other.tokenValue);
+    const right = await bed.client(other.url, other.tokenValue);
     right.sendInput('swallowed');
     await right.waitFor(() => right.unacked === 0);
     expect(other.stats().sink.bytes).toBe(9);
@@ -141,7 +121,7 @@ describe('agent emulator with the transport', () => {
   }
 
   it('a refused token reaches the transport as AUTH_FAILED', async () => {
-    emulator = await startAgentEmulator();
+    const emulator = await bed.start();
     let resolveClosed!: (error: SsmChannelError) => void;
     const closed = new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
@@ -157,7 +137,7 @@ describe('agent emulator with the transport', () => {
   });
 
   it('a stalled emulator reaches the transport as PEER_UNRESPONSIVE', async () => {
-    emulator = await startAgentEmulator();
+    const emulator = await bed.start();
     const connected = once(emulator.events, 'connection');
     let resolveClosed!: (error: SsmChannelError) => void;
     const closed = new Promise<SsmChannelError>((resolve) => {

@@ -26,9 +26,8 @@ import { encodeAckFrame } from '../ack-frame.js';
 import { assertNever } from '../assert-never.js';
 import { checkBound } from '../bounds.js';
 import { type EngineIo, resolveEngineIo } from '../engine-io.js';
-import { PendingInput } from '../pending-input.js';
-import { type StreamConsumer, StreamReceiver } from '../stream-receiver.js';
-import { StreamSender } from '../stream-sender.js';
+import { StreamLink } from '../stream-link.js';
+import type { StreamMessage } from '../stream-receiver.js';
 import type { AgentEngine } from './agent-api.js';
 import { buildHandshakeRequest, judgeHandshakeResponse } from './agent-handshake.js';
 import {
@@ -58,12 +57,8 @@ class AgentEngineImpl implements AgentEngine {
   readonly #handshakeTimeoutMs: number;
   readonly #maxPendingBytes: number;
   readonly #maxPayload: number;
-  readonly #sender: StreamSender;
-  readonly #receiver: StreamReceiver;
-  readonly #pending = new PendingInput();
-  #linkUp = false;
+  readonly #link: StreamLink<StreamMessage>;
   #inputPaused = false;
-  #needWritable = false;
   #handshakeStartedAt = 0;
   #handshakeDeadline: number | undefined;
   readonly #c = {
@@ -95,7 +90,7 @@ class AgentEngineImpl implements AgentEngine {
       d.maxPendingOutputBytes,
     );
     this.#maxPayload = checkBound('maxPayloadBytes', options.maxPayloadBytes, d.maxPayloadBytes);
-    this.#sender = new StreamSender(
+    this.#link = new StreamLink(
       {
         messageType: MessageType.OutputStreamData,
         synOnFirst: true,
@@ -117,18 +112,18 @@ class AgentEngineImpl implements AgentEngine {
         }),
         maxRtoMs: checkBound('maxRtoMs', options.maxRtoMs, d.maxRtoMs),
       },
-      this.#io,
-    );
-    const consumer: StreamConsumer = {
-      consume: (payloadType, payload) => this.#consume(payloadType, payload),
-      ack: (seq, message) => this.#ack(seq, message.messageId),
-    };
-    this.#receiver = new StreamReceiver(
       {
         maxMessages: checkBound('maxReorderMessages', options.maxReorderMessages, d.maxReorderMessages),
         maxBytes: checkBound('maxReorderBytes', options.maxReorderBytes, d.maxReorderBytes),
       },
-      consumer,
+      this.#io,
+      this.#c,
+      {
+        consume: (payloadType, payload) => this.#consume(payloadType, payload),
+        encodeAck: encodeInputAck,
+        pump: () => this.#pump(),
+      },
+      options,
     );
   }
 
@@ -137,20 +132,18 @@ class AgentEngineImpl implements AgentEngine {
   }
 
   get writable(): boolean {
-    return this.#phase === 'ready' && this.#pending.empty && this.#sender.window.hasRoom();
+    return this.#phase === 'ready' && this.#link.hasRoom;
   }
 
   transportUp(): void {
     if (this.#ended()) return;
-    this.#linkUp = true;
-    this.#sender.linkUp();
+    this.#link.linkUp();
     if (this.#phase === 'idle') this.#start();
     else this.#pump();
   }
 
   transportDown(): void {
-    this.#linkUp = false;
-    this.#sender.linkDown();
+    this.#link.linkDown();
   }
 
   receive(frame: Uint8Array): void {
@@ -168,15 +161,9 @@ class AgentEngineImpl implements AgentEngine {
       return;
     }
     switch (message.messageType) {
-      case MessageType.InputStreamData: {
-        if (this.#sender.paused) this.setPublicationPaused(false);
-        const outcome = this.#receiver.receive(message);
-        if (outcome === 'duplicate') c.duplicates += 1;
-        else if (outcome === 'stored') c.outOfOrder += 1;
-        else if (outcome === 'refused') c.refused += 1;
-        else if (outcome === 'dropped') c.droppedMessages += 1;
+      case MessageType.InputStreamData:
+        this.#link.receiveStream(message);
         return;
-      }
       case MessageType.Acknowledge: {
         let seq: number;
         let id: string;
@@ -188,10 +175,8 @@ class AgentEngineImpl implements AgentEngine {
           c.ignored += 1;
           return;
         }
-        if (this.#sender.paused) this.setPublicationPaused(false);
-        if (!this.#sender.onAck(seq, id === '' ? undefined : id.toLowerCase())) return;
-        this.#pump();
-        if (this.#phase === 'ready' && this.#pending.empty && this.#sender.window.count === 0)
+        if (!this.#link.onAck(seq, id)) return;
+        if (this.#phase === 'ready' && this.#link.pending.empty && this.#link.sender.window.count === 0)
           this.#cb.onDrained?.();
         return;
       }
@@ -228,17 +213,16 @@ class AgentEngineImpl implements AgentEngine {
 
   setInputPaused(paused: boolean): void {
     this.#inputPaused = paused;
-    if (!paused && !this.#ended()) this.#receiver.drain();
+    if (!paused && !this.#ended()) this.#link.receiver.drain();
   }
 
   setPublicationPaused(paused: boolean): void {
-    this.#sender.setPaused(paused);
-    if (!paused) this.#pump();
+    this.#link.setPublicationPaused(paused);
   }
 
   closeChannel(init?: ChannelClosedInit): void {
     if (this.#ended()) return;
-    if (this.#linkUp) this.#io.sendFrame(encodeChannelClosedFrame(this.#io, init));
+    if (this.#link.up) this.#io.sendFrame(encodeChannelClosedFrame(this.#io, init));
     this.#end('closed');
   }
 
@@ -252,14 +236,10 @@ class AgentEngineImpl implements AgentEngine {
       case 'closed':
       case 'failed':
         return undefined;
-      case 'handshaking': {
-        const retransmit = this.#sender.nextDeadline();
-        const hs = this.#handshakeDeadline;
-        if (hs === undefined) return retransmit;
-        return retransmit === undefined ? hs : Math.min(hs, retransmit);
-      }
+      case 'handshaking':
+        return this.#link.nextDeadline(this.#handshakeDeadline);
       case 'ready':
-        return this.#sender.nextDeadline();
+        return this.#link.nextDeadline(undefined);
       default:
         return assertNever(this.#phase);
     }
@@ -282,28 +262,17 @@ class AgentEngineImpl implements AgentEngine {
       default:
         assertNever(this.#phase);
     }
-    if (this.#sender.onTimer() === 'give-up') {
+    if (this.#link.sender.onTimer() === 'give-up') {
       this.#fail(new SsmProtocolError('RETRANSMIT_GIVE_UP', 'no acknowledgement from the client; giving up'));
     }
   }
 
   stats(): AgentEngineStats {
-    const s = this.#sender;
     return {
       phase: this.#phase,
-      rttMs: s.rtt.state.rttMs,
-      rtoMs: s.rtt.state.rtoMs,
-      messagesOut: s.counters.messages,
-      bytesOut: s.counters.payloadBytes,
-      retransmissions: s.counters.retransmissions,
-      acksIn: s.counters.acksMatched,
-      acksIgnored: s.counters.acksIgnored,
+      ...this.#link.stats(),
       ...this.#c,
-      unackedMessages: s.window.count,
-      unackedBytes: s.window.bytes,
-      pendingOutputBytes: this.#pending.bytes,
-      reorderMessages: this.#receiver.bufferedMessages,
-      reorderBytes: this.#receiver.bufferedBytes,
+      pendingOutputBytes: this.#link.pending.bytes,
     };
   }
 
@@ -360,12 +329,6 @@ class AgentEngineImpl implements AgentEngine {
     }
   }
 
-  #ack(sequenceNumber: number, messageId: string): void {
-    if (!this.#linkUp) return;
-    this.#c.acksOut += 1;
-    this.#io.sendFrame(encodeAckFrame(this.#io, MessageType.InputStreamData, sequenceNumber, messageId));
-  }
-
   // ---- handshake ----
 
   #start(): void {
@@ -377,7 +340,7 @@ class AgentEngineImpl implements AgentEngine {
     this.#phase = 'handshaking';
     this.#handshakeStartedAt = this.#io.now();
     this.#handshakeDeadline = this.#handshakeStartedAt + this.#handshakeTimeoutMs;
-    this.#sender.enqueue(
+    this.#link.sender.enqueue(
       PayloadType.HandshakeRequest,
       encodeHandshakeRequest(buildHandshakeRequest(hs, this.#io.randomId)),
     );
@@ -405,7 +368,7 @@ class AgentEngineImpl implements AgentEngine {
       return;
     }
     const elapsedNs = Math.round((this.#io.now() - this.#handshakeStartedAt) * 1e6);
-    this.#sender.enqueue(
+    this.#link.sender.enqueue(
       PayloadType.HandshakeComplete,
       encodeHandshakeComplete({
         handshakeTimeToComplete: elapsedNs,
@@ -428,32 +391,18 @@ class AgentEngineImpl implements AgentEngine {
     if (this.#ended()) throw new SsmChannelError('CHANNEL_CLOSED', 'the agent engine has ended');
     if (!(bytes instanceof Uint8Array))
       throw new SsmChannelError('INVALID_ARGUMENT', 'expected a Uint8Array');
-    if (this.#pending.bytes > this.#maxPendingBytes) {
+    if (this.#link.pending.bytes > this.#maxPendingBytes) {
       throw new SsmChannelError(
         'BUFFER_LIMIT_EXCEEDED',
         `more than ${this.#maxPendingBytes} bytes wait for room`,
       );
     }
-    if (atomic) this.#pending.pushAtomic(bytes, payloadType);
-    else this.#pending.push(bytes, payloadType);
-    this.#pump();
-    const writable = this.writable;
-    if (!writable) this.#needWritable = true;
-    return writable;
+    this.#link.queue(bytes, payloadType, atomic);
+    return this.#link.noteWritable(this.writable);
   }
 
   #pump(): void {
-    if (this.#phase !== 'ready') return;
-    const pending = this.#pending;
-    const sender = this.#sender;
-    while (!pending.empty && sender.window.hasRoom()) {
-      const type = pending.headType;
-      sender.enqueue(type, pending.take(this.#maxPayload)!);
-    }
-    if (this.#needWritable && pending.empty && sender.window.hasRoom()) {
-      this.#needWritable = false;
-      this.#cb.onWritable?.();
-    }
+    if (this.#phase === 'ready') this.#link.pumpPending(this.#maxPayload);
   }
 
   // ---- lifecycle ----
@@ -465,9 +414,7 @@ class AgentEngineImpl implements AgentEngine {
   #end(phase: 'closed' | 'failed'): void {
     this.#phase = phase;
     this.#handshakeDeadline = undefined;
-    this.#sender.clear();
-    this.#receiver.clear();
-    this.#pending.clear();
+    this.#link.clear();
   }
 
   #fail(error: SsmChannelError): void {
@@ -475,4 +422,9 @@ class AgentEngineImpl implements AgentEngine {
     this.#end('failed');
     this.#cb.onError?.(error);
   }
+}
+
+/** Acknowledges an `input_stream_data` message of the client. */
+function encodeInputAck(io: EngineIo, message: StreamMessage): Uint8Array {
+  return encodeAckFrame(io, MessageType.InputStreamData, message.sequenceNumber, message.messageId);
 }
