@@ -31,9 +31,10 @@ export type SessionInfo = SessionStartInfo;
  *   and taking output, which stays unacknowledged so the agent keeps it, until the reader asks for more
  *   (TCP backpressure: acknowledgements of your input wait behind unread output, as on any socket).
  * - `end()` completes once every written byte was acknowledged by the agent; the readable side ends when
- *   the service closes the channel (`channel_closed`), after every byte received before it. Input written
- *   after that, or still unacknowledged then, has nowhere to go and is dropped without an error, as a
- *   keystroke typed while a remote shell exits.
+ *   the service closes the channel (`channel_closed`), after every byte received before it. Input still
+ *   unacknowledged then, or written before the readable side has ended, has nowhere to go and is dropped
+ *   without an error, as a keystroke typed while a remote shell exits; once the output was read to its end
+ *   the stream is destroyed, and later writes fail as on any destroyed stream (`ERR_STREAM_DESTROYED`).
  * - Events besides the stream ones: `flag` (a Flag payload's value, e.g. 3 ConnectToPortError).
  * - Errors during the session `destroy(err)` the stream with an {@link SsmChannelError}; `whenClosed` always
  *   resolves, never rejects. (Node streams already have a boolean `closed`, so the promise has its own name.)
@@ -229,7 +230,9 @@ export class DataChannel extends Duplex {
     // After a `channel_closed` the close info was settled already; resolving again changes nothing.
     void this.#shutdown().then(() => this.#resolveClosed(info));
     this.#settleCallbacks(failure ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel is closed'));
-    if (!this.stderr.destroyed) this.stderr.destroy();
+    // After channel_closed, stderr was ended with push(null) and may still hold unread bytes: it holds no
+    // handle, so it is left to drain on its own pace instead of being destroyed with them.
+    if (!this.stderr.destroyed && this.#engineClose?.reason !== 'channel_closed') this.stderr.destroy();
     callback(error);
   }
 

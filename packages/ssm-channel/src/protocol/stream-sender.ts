@@ -72,6 +72,8 @@ export class StreamSender {
   #pausedSince = -1;
   /** The application stopped reading, so no acknowledgement can arrive. */
   #readHeld = false;
+  /** The link came up while writing was not possible: every unacknowledged message must be resent. */
+  #resendOwed = false;
   /** Entries from this sequence number on have never been transmitted. */
   #firstUnsent = 0;
   /** Start of the current wait for acknowledgement progress, or -1. */
@@ -147,6 +149,8 @@ export class StreamSender {
     this.#linkUp = true;
     this.#paused = false;
     this.#pausedSince = -1;
+    // While reading is held nothing may be written: the resend of everything is owed until it is released.
+    this.#resendOwed = true;
     this.#flush(true);
   }
 
@@ -164,7 +168,7 @@ export class StreamSender {
     this.#paused = paused;
     this.#pausedSince = paused && this.#linkUp ? this.#io.now() : -1;
     if (paused) this.#waitingSince = -1;
-    else this.#flush(false);
+    else this.#flush(this.#resendOwed);
   }
 
   /**
@@ -175,7 +179,7 @@ export class StreamSender {
     if (held === this.#readHeld) return;
     this.#readHeld = held;
     if (held) this.#waitingSince = -1;
-    else this.#flush(false);
+    else this.#flush(this.#resendOwed);
   }
 
   /** When a pause of publication that started while connected reaches `giveUpAfterMs`, or undefined. */
@@ -255,6 +259,7 @@ export class StreamSender {
     this.#firstUnsent = window.nextSeq;
     this.#waitingSince = window.count > 0 ? now : -1;
     if (resendTransmitted) this.#catchUpRto = undefined;
+    this.#resendOwed = false;
   }
 
   #transmit(entry: OutgoingEntry, now: number): void {

@@ -232,6 +232,19 @@ describe('retransmission', () => {
     expect(h.engine.stats().unackedMessages).toBe(1);
   });
 
+  test('a reconnection while reading is held owes the resend of everything unacknowledged until release', () => {
+    const h = openShell();
+    h.engine.write(bytes('a'));
+    h.engine.write(bytes('b'));
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1]);
+    h.engine.transportDown();
+    h.engine.setReadPaused(true);
+    h.engine.transportUp();
+    expect(h.takeData()).toEqual([]);
+    h.engine.setReadPaused(false);
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1]);
+  });
+
   test('a kept input frame owns its memory (no shared slab is pinned by the window)', () => {
     const h = openShell();
     h.engine.write(bytes('k'));
