@@ -112,7 +112,9 @@ export class DataChannel extends Duplex {
       onStderr: (bytes) => this.#deliver(this.stderr, bytes),
       onStart: (info) => this.#onStart(info),
       onWritable: () => this.#completeWrite(),
-      onFlag: (flag) => this.emit('flag', flag),
+      // Emitted on a later turn: a flag in the same socket read as the session's first output would
+      // otherwise fire before the caller of connectDataChannel() could listen for it.
+      onFlag: (flag) => setImmediate(() => this.emit('flag', flag)),
       onClose: (info) => this.#onEngineClose(info),
       onError: (error) => this.#fail(error),
     });

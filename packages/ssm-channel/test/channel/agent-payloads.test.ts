@@ -1,6 +1,6 @@
 /**
- * StdErr (PayloadType 11) on the channel's `stderr` readable, against an agent engine that separates the
- * streams (the emulator's shell mode merges them, as a pty does).
+ * StdErr (11), ExitCode (12) and Flag (10) payloads through the channel, against an agent engine that sends
+ * them (the emulator's shell mode merges stderr into the pty, as a real terminal does).
  */
 import { connectDataChannel } from 'ssm-channel';
 import { afterEach, expect, it } from 'vitest';
@@ -25,6 +25,8 @@ async function separatingAgent(): Promise<string> {
         engine.sendOutput(Buffer.from('hello\n'));
         engine.sendStderr(Buffer.alloc(5000, 0x65));
         engine.sendOutput(Buffer.from('bye\n'));
+        engine.sendFlag(3);
+        engine.sendExitCode(7);
         closing = true;
       },
       onDrained: () => {
@@ -48,14 +50,17 @@ async function separatingAgent(): Promise<string> {
   return `ws://127.0.0.1:${(server.address() as { port: number }).port}/`;
 }
 
-it('keeps stderr apart from stdout and delivers all of it even when it is read after the channel closed', async () => {
+it('keeps stderr apart, delivers all of it even when read after the close, and surfaces flags and the exit code', async () => {
   const channel = await connectDataChannel({ streamUrl: await separatingAgent(), tokenValue: 'token' });
   let stdout = '';
+  const flags: number[] = [];
+  channel.on('flag', (flag: number) => flags.push(flag));
   channel.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
   const info = await channel.whenClosed;
-  expect(info.reason).toBe('channel_closed');
+  expect(info).toEqual({ reason: 'channel_closed', exitCode: 7 });
+  expect(flags).toEqual([3]);
   await new Promise((resolve) => setTimeout(resolve, 100)); // the stream is destroyed once stdout ended
   expect(stdout).toBe('hello\nbye\n');
   let stderr = 0;
