@@ -23,6 +23,22 @@ describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to
     expect(out).toMatch(/Linux\r?\n/);
   });
 
+  it("piped into bash with readline: stdin's end still ends the session (Ctrl-D is retried at the prompt)", async () => {
+    const bashEm = await startGameLiftStreamsEmulator({
+      credentials: TEST_CREDENTIALS,
+      agent: { shell: { file: 'bash', args: ['--noprofile', '--norc', '-i'], env: { PS1: 'bash$ ' } } },
+    });
+    try {
+      const started = Date.now();
+      const run = await runBuilt(emulatorArgs(bashEm), { input: 'echo "piped-$((6*7))"\nuname -s\n' });
+      expect(run.code).toBe(0);
+      expect(run.stdout.toString()).toMatch(/piped-42\r?\n/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await bashEm.close();
+    }
+  });
+
   it('--command prints only the output and exits 0', async () => {
     const run = await runBuilt([...args, '--command', 'echo hello; echo "two  spaces"']);
     expect(run.stderr).toBe('');
