@@ -71,19 +71,20 @@ export interface ClientEngineStats {
 }
 
 /** The counters the engine increments (the rest of {@link ClientEngineStats} is read from its parts). */
-export interface ClientCounters {
-  framesIn: number;
-  messagesIn: number;
-  bytesIn: number;
-  acksOut: number;
-  duplicates: number;
-  outOfOrder: number;
-  refused: number;
-  droppedFrames: number;
-  droppedMessages: number;
-  ignored: number;
-  badPayloads: number;
-}
+export type ClientCounters = Pick<
+  ClientEngineStats,
+  | 'framesIn'
+  | 'messagesIn'
+  | 'bytesIn'
+  | 'acksOut'
+  | 'duplicates'
+  | 'outOfOrder'
+  | 'refused'
+  | 'droppedFrames'
+  | 'droppedMessages'
+  | 'ignored'
+  | 'badPayloads'
+>;
 
 /** Fresh zeroed counters. */
 export function newClientCounters(): ClientCounters {
