@@ -9,7 +9,7 @@ import {
   type TerminalSize,
 } from 'ssm-channel';
 import { ACCESS_DEFAULTS, type AdminShellAccess, requestAdminShellAccess } from './access-request.js';
-import type { RetryOptions } from './backoff.js';
+import { RETRY_DEFAULTS, type RetryOptions } from './backoff.js';
 import { channelErrorCode, mapChannelError } from './channel-errors.js';
 import { AdminShellError } from './errors.js';
 import { type CheckedIdentifiers, checkIdentifiers, checkRegion } from './identifiers.js';
@@ -186,6 +186,12 @@ async function open(
       callTimeoutMs: options.callTimeoutMs,
     });
 
+  // A reconnection makes the request above: its retries wait up to maxWaitMs, then its last call and a
+  // status lookup take up to callTimeoutMs each.
+  const reconnectTimeoutMs =
+    (options.retry?.maxWaitMs ?? RETRY_DEFAULTS.maxWaitMs) +
+    2 * (options.callTimeoutMs ?? OPEN_DEFAULTS.callTimeoutMs) +
+    5_000;
   let access = await request(signal);
   let connectedSessionId = access.sessionId;
   let replaced: AdminShellError | undefined;
@@ -226,6 +232,7 @@ async function open(
       streamUrl: creds.streamUrl,
       tokenValue: creds.tokenValue,
       reconnect,
+      reconnectTimeoutMs: options.channel?.reconnectTimeoutMs ?? reconnectTimeoutMs,
       connectTimeoutMs: Math.max(1, Math.floor(Math.min(limits.connectTimeoutMs, remaining))),
       ...(signal === undefined ? {} : { signal }),
       ...(options.terminalSize === undefined ? {} : { terminalSize: options.terminalSize }),

@@ -16,6 +16,7 @@ import {
 import { openTransport, type Transport } from '../transport/ws-transport.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import type { ConnectDataChannelOptions } from './options.js';
+import { OutputFeed } from './output-feed.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Reconnector } from './reconnector.js';
 
@@ -26,10 +27,12 @@ export type SessionInfo = SessionStartInfo;
  * A live SSM data channel as a Node `Duplex` of raw bytes: what you write becomes `input_stream_data`
  * (keystrokes), what you read is the agent's output stream, in order, each byte once.
  *
- * - Backpressure: a write completes only when the unacknowledged window has room; when a reader (the
- *   stream itself or `stderr`) holds `receiveBudgetBytes` unread bytes, the channel stops reading the socket
- *   and taking output, which stays unacknowledged so the agent keeps it, until the reader asks for more
- *   (TCP backpressure: acknowledgements of your input wait behind unread output, as on any socket).
+ * - Backpressure: a write completes only when the unacknowledged window has room. Output is handed to a
+ *   reader (the stream itself or `stderr`) when it asks for data, all that arrived meanwhile as one chunk;
+ *   when a reader has left `receiveBudgetBytes` untaken (bytes plus a small charge per message, so that tiny
+ *   messages cannot hold more memory than that), the channel stops reading the socket and taking output,
+ *   which stays unacknowledged so the agent keeps it, until the reader asks for more (TCP backpressure:
+ *   acknowledgements of your input wait behind unread output, as on any socket).
  * - `end()` completes once every written byte was acknowledged by the agent; the readable side ends when
  *   the service closes the channel (`channel_closed`), after every byte received before it. Input still
  *   unacknowledged then, or written before the readable side has ended, has nowhere to go and is dropped
@@ -58,10 +61,10 @@ export class DataChannel extends Duplex {
   #startWaiter: { resolve: () => void; reject: (error: SsmChannelError) => void } | undefined;
   #writeCallback: ((error?: Error | null) => void) | undefined;
   #finalCallback: ((error?: Error | null) => void) | undefined;
-  /** The stdout and stderr readables' buffers are full (a push returned false): their `_read` clears it. */
-  #stdoutFull = false;
-  #stderrFull = false;
-  /** True while the socket is not read because a reader's buffer is full. */
+  /** Output waiting for the reader of the stream itself, and of `stderr`. */
+  readonly #stdoutFeed: OutputFeed;
+  readonly #stderrFeed: OutputFeed;
+  /** True while the socket is not read because a reader has left its budget of output untaken. */
   #socketPaused = false;
   #removeAbortListener: (() => void) | undefined;
   /** A failure that ended the channel before the session started (reported by `start()`, not `error`). */
@@ -72,18 +75,16 @@ export class DataChannel extends Duplex {
   /** @internal Use {@link connectDataChannel}. */
   constructor(options: ConnectDataChannelOptions, policy: ReconnectPolicy) {
     const budget = options.receiveBudgetBytes ?? ClientEngineDefaults.receiveBudgetBytes;
-    super({ allowHalfOpen: true, decodeStrings: true, readableHighWaterMark: budget });
+    // The readables buffer nothing ahead of their readers: the feeds hold output until it is asked for.
+    super({ allowHalfOpen: true, decodeStrings: true, readableHighWaterMark: 0 });
     this.#options = options;
     this.whenClosed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    this.stderr = new Readable({
-      highWaterMark: budget,
-      read: () => {
-        this.#stderrFull = false;
-        this.#applyBackpressure();
-      },
-    });
+    this.stderr = new Readable({ highWaterMark: 0, read: () => this.#stderrFeed.pull() });
+    const onFull = (): void => this.#applyBackpressure();
+    this.#stdoutFeed = new OutputFeed(this, budget, onFull);
+    this.#stderrFeed = new OutputFeed(this.stderr, budget, onFull);
     const now = (): number => performance.now();
     const reconnect = options.reconnect;
     this.#reconnector =
@@ -108,8 +109,8 @@ export class DataChannel extends Duplex {
       sendFrame: (frame) => {
         this.#transport?.send(frame);
       },
-      onOutput: (bytes) => this.#deliver(this, bytes),
-      onStderr: (bytes) => this.#deliver(this.stderr, bytes),
+      onOutput: (bytes) => this.#deliver(this.#stdoutFeed, bytes),
+      onStderr: (bytes) => this.#deliver(this.#stderrFeed, bytes),
       onStart: (info) => this.#onStart(info),
       onWritable: () => this.#completeWrite(),
       // Emitted on a later turn: a flag in the same socket read as the session's first output would
@@ -201,8 +202,7 @@ export class DataChannel extends Duplex {
   }
 
   override _read(): void {
-    this.#stdoutFull = false;
-    this.#applyBackpressure();
+    this.#stdoutFeed.pull();
   }
 
   /**
@@ -330,18 +330,20 @@ export class DataChannel extends Duplex {
 
   #onStart(info: SessionStartInfo): void {
     this.session = info;
-    const waiter = this.#startWaiter;
-    this.#startWaiter = undefined;
-    waiter?.resolve();
+    // Resolved on a later turn: whatever else arrived in the same socket read (garbage that ends the
+    // connection, say) then rejects connectDataChannel() instead of emitting 'error' on a stream the
+    // caller does not hold yet. A channel_closed in that read still resolves it (see #onEngineClose).
+    setImmediate(() => {
+      const waiter = this.#startWaiter;
+      this.#startWaiter = undefined;
+      waiter?.resolve();
+    });
   }
 
-  #deliver(stream: Readable, bytes: Uint8Array): void {
+  #deliver(feed: OutputFeed, bytes: Uint8Array): void {
     try {
       // The engine hands out views of received frames; the transport never reuses those buffers.
-      if (!stream.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
-        if (stream === this) this.#stdoutFull = true;
-        else this.#stderrFull = true;
-      }
+      feed.deliver(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (error) {
       // A 'data' listener threw. The bytes were delivered: let the engine acknowledge them, and surface
       // the exception as any stream listener's would be, outside the protocol.
@@ -349,17 +351,16 @@ export class DataChannel extends Duplex {
         throw error;
       });
     }
-    this.#applyBackpressure();
   }
 
   /**
-   * Stops taking output while a reader's buffer is full (its `push()` returned false) and resumes when it
-   * asks for more (`_read`). Stopped, the engine takes no output (what arrives stays unacknowledged, so the
-   * agent keeps it) and the socket is not read: a stalled reader costs neither memory nor CPU. No ack can be
-   * read meanwhile either, so the engine also holds its give-up clock and retransmissions.
+   * Stops taking output while a reader has left its budget untaken and resumes when it took it (the feeds
+   * call this). Stopped, the engine takes no output (what arrives stays unacknowledged, so the agent keeps
+   * it) and the socket is not read: a stalled reader costs neither memory nor CPU. No ack can be read
+   * meanwhile either, so the engine also holds its give-up clock and retransmissions.
    */
   #applyBackpressure(): void {
-    const full = this.#stdoutFull || this.#stderrFull;
+    const full = this.#stdoutFeed.full || this.#stderrFeed.full;
     if (full === this.#socketPaused || this.destroyed) return;
     this.#socketPaused = full;
     const transport = this.#transport;
@@ -388,17 +389,19 @@ export class DataChannel extends Duplex {
   #onEngineClose(info: EngineCloseInfo): void {
     this.#engineClose = info;
     this.#options.logger?.debug?.('data channel closed', { reason: info.reason });
-    this.#startWaiter?.reject(
-      new SsmChannelError('CHANNEL_CLOSED', closedBeforeStartMessage(info), { cause: info.output }),
-    );
-    this.#startWaiter = undefined;
+    if (this.session === undefined) {
+      this.#startWaiter?.reject(
+        new SsmChannelError('CHANNEL_CLOSED', closedBeforeStartMessage(info), { cause: info.output }),
+      );
+      this.#startWaiter = undefined;
+    }
     if (info.reason !== 'channel_closed') return;
     // The remote side is gone: free the socket, settle `whenClosed`, end both readables, and destroy the
     // stream once its output has been read.
     const closeInfo = this.#closeInfo(undefined);
     void this.#shutdown().then(() => this.#resolveClosed(closeInfo));
-    this.push(null);
-    this.stderr.push(null);
+    this.#stdoutFeed.end();
+    this.#stderrFeed.end();
     this.#settleCallbacks(undefined);
     const finish = (): void => {
       this.destroy();

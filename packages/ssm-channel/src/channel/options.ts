@@ -44,9 +44,9 @@ export interface ConnectDataChannelOptions extends StreamCredentials {
   /** Output bytes held out of order. @default 1048576 */
   maxReorderBytes?: number;
   /**
-   * Output bytes (stdout and `stderr`) delivered but not read; beyond it the channel stops taking output and
-   * leaves it unacknowledged, so the agent holds it and resends later, and stops reading the socket until
-   * the readers are below it again. @default 1048576
+   * Output a reader (the stream itself, `stderr`) may leave untaken, counted as bytes plus 320 per message
+   * held; beyond it the channel stops taking output and leaves it unacknowledged, so the agent holds it and
+   * resends later, and stops reading the socket until the reader took what was held. @default 1048576
    */
   receiveBudgetBytes?: number;
   /** Time without acknowledgement progress before `RETRANSMIT_GIVE_UP`. @default 300000 */
@@ -57,6 +57,11 @@ export interface ConnectDataChannelOptions extends StreamCredentials {
   reconnectInitialDelayMs?: number;
   /** Largest delay between reconnection attempts. @default 5000 */
   reconnectMaxDelayMs?: number;
+  /**
+   * Longest wait for one call of `reconnect`; past it the call's `signal` is aborted and the channel ends
+   * with `RECONNECT_FAILED`. @default 120000
+   */
+  reconnectTimeoutMs?: number;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -111,6 +116,11 @@ export function checkConnectOptions(options: ConnectDataChannelOptions): Reconne
       'reconnectMaxDelayMs',
       options.reconnectMaxDelayMs,
       RECONNECT_DEFAULTS.maxDelayMs,
+    ),
+    callbackTimeoutMs: positiveInteger(
+      'reconnectTimeoutMs',
+      options.reconnectTimeoutMs,
+      RECONNECT_DEFAULTS.callbackTimeoutMs,
     ),
   };
 }

@@ -11,10 +11,20 @@ export interface ReconnectPolicy {
   initialDelayMs: number;
   /** Largest delay between two attempts. */
   maxDelayMs: number;
+  /** Longest wait for one call of the caller's `reconnect` callback. */
+  callbackTimeoutMs: number;
 }
 
-/** The official clients' retry shape: 100–200 ms first, doubling, capped at 5 s (§15). */
-export const RECONNECT_DEFAULTS: ReconnectPolicy = { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 5000 };
+/**
+ * The official clients' retry shape: 100–200 ms first, doubling, capped at 5 s (§15); and two minutes for
+ * the caller's callback (an API call with its own retries).
+ */
+export const RECONNECT_DEFAULTS: ReconnectPolicy = {
+  maxAttempts: 6,
+  initialDelayMs: 100,
+  maxDelayMs: 5000,
+  callbackTimeoutMs: 120_000,
+};
 
 /** The delay before attempt `attempt` (1-based), with jitter in [base, 2·base), capped at `maxDelayMs`. */
 export function reconnectDelay(policy: ReconnectPolicy, attempt: number, random: () => number): number {

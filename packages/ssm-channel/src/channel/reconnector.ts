@@ -34,9 +34,10 @@ export interface ReconnectorHooks {
  * Reconnects after each connection loss. Attempts are counted across losses until a connection has been
  * useful: the session made progress on it (a message received in order, input acknowledged) or it stayed up
  * for {@link STABLE_CONNECTION_MS}. So a service that accepts and drops at once (a refused token, a broken
- * relay, garbage) cannot make the loop run forever, while a link cut often but working goes on. A rejection of the `reconnect` callback is final: the
- * callback owns its own retries, and may know that the session is gone. So are credentials that fail the
- * URL policy.
+ * relay, garbage) cannot make the loop run forever, while a link cut often but working goes on. A
+ * rejection of the `reconnect` callback is final (the callback owns its own retries, and may know that the
+ * session is gone), and so is a call that does not settle within `callbackTimeoutMs`, or credentials that
+ * fail the URL policy.
  */
 export class Reconnector {
   readonly #policy: ReconnectPolicy;
@@ -76,7 +77,7 @@ export class Reconnector {
       let credentials: StreamCredentials;
       try {
         await sleep(reconnectDelay(this.#policy, attempt, Math.random), signal);
-        credentials = await this.#hooks.reconnect({ attempt, signal });
+        credentials = await this.#askForCredentials(attempt);
         checkCredentials(credentials);
       } catch (error) {
         if (!signal.aborted) this.#hooks.fail(reconnectFailed(lost, error));
@@ -97,6 +98,35 @@ export class Reconnector {
       }
     }
     this.#hooks.fail(reconnectFailed(lost, last));
+  }
+
+  /**
+   * Calls the caller's `reconnect` with a signal that aborts when the channel ends or after
+   * `callbackTimeoutMs`; a callback still pending then counts as a rejection.
+   */
+  async #askForCredentials(attempt: number): Promise<StreamCredentials> {
+    const { signal } = this.#hooks;
+    const timeoutMs = this.#policy.callbackTimeoutMs;
+    const call = new AbortController();
+    const stop = (): void => call.abort(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const error = new SsmChannelError(
+          'RECONNECT_FAILED',
+          `the reconnect callback did not answer within ${timeoutMs} ms`,
+        );
+        call.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.#hooks.reconnect({ attempt, signal: call.signal }), timedOut]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+    }
   }
 }
 

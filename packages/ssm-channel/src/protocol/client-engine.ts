@@ -33,6 +33,7 @@ import {
   type HandshakeAnswer,
   type HandshakeCompleteInfo,
   handshakeRefusal,
+  MAX_HANDSHAKE_ACTIONS,
   sessionStartInfo,
 } from './client-handshake.js';
 import {
@@ -388,6 +389,16 @@ class ClientEngineImpl implements ClientEngine {
     } catch (error) {
       this.#fail(
         new SsmProtocolError('HANDSHAKE_FAILED', 'the HandshakeRequest does not decode', { cause: error }),
+      );
+      return;
+    }
+    const asked = request.requestedClientActions.length;
+    if (asked > MAX_HANDSHAKE_ACTIONS) {
+      this.#fail(
+        new SsmProtocolError(
+          'HANDSHAKE_FAILED',
+          `the HandshakeRequest asks for ${asked} actions; at most ${MAX_HANDSHAKE_ACTIONS} are answered`,
+        ),
       );
       return;
     }

@@ -57,6 +57,12 @@ const Action = { SessionType: 'SessionType', KmsEncryption: 'KMSEncryption' } as
 export const KMS_UNSUPPORTED_TEXT =
   'Failed to process action KMSEncryption: KMS encryption is not supported by this client';
 
+/**
+ * Most actions one HandshakeRequest may ask for. The agent asks for one or two (§12.2); a request with more
+ * is refused (`HANDSHAKE_FAILED`) without an answer, which would otherwise grow with it.
+ */
+export const MAX_HANDSHAKE_ACTIONS = 16;
+
 /** Builds the answer to `request`, reporting `clientVersion`. Pure; never throws. */
 export function answerHandshakeRequest(request: HandshakeRequest, clientVersion: string): HandshakeAnswer {
   const processed: ProcessedClientAction[] = [];
@@ -92,7 +98,7 @@ export function answerHandshakeRequest(request: HandshakeRequest, clientVersion:
         error: KMS_UNSUPPORTED_TEXT,
       });
     } else {
-      const text = `Unsupported action ${actionType}`;
+      const text = `Unsupported action ${describeAction(actionType)}`;
       errors.push(text);
       processed.push({ actionType, actionStatus: ActionStatus.Unsupported, actionResult: null, error: text });
     }
@@ -152,6 +158,11 @@ export function sessionStartInfo(
 }
 
 /** A short description of a peer-supplied value for a message: never recursive, never long. */
+/** An action name as the error text quotes it: as the plugin does, cut to 64 characters. */
+function describeAction(actionType: string): string {
+  return actionType.length > 64 ? `${actionType.slice(0, 64)}…` : actionType;
+}
+
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   if (value === null || value === undefined) return 'null';

@@ -75,6 +75,9 @@ function dial(url: URL, settings: TransportSettings, options: TransportOptions):
     // `closeTimeout` (ws >= 8.19) is missing from @types/ws; it bounds the closing handshake.
     const wsOptions: ClientOptions & { closeTimeout: number } = {
       perMessageDeflate: false,
+      // Text frames are parsed like binary ones (protocol reference §3.2); one that is not UTF-8 is the
+      // codec's to drop, not a reason to fail the connection.
+      skipUTF8Validation: true,
       maxPayload: settings.maxPayload,
       closeTimeout: settings.closeTimeoutMs,
       followRedirects: false,
