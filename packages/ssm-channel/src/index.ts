@@ -1,6 +1,10 @@
 export { connectDataChannel } from './channel/connect-data-channel.js';
 export { DataChannel, type SessionInfo } from './channel/data-channel.js';
-export type { ConnectDataChannelOptions } from './channel/options.js';
+export {
+  type ConnectDataChannelOptions,
+  checkChannelSettings,
+  type DataChannelSettings,
+} from './channel/options.js';
 export type {
   ChannelLogger,
   ChannelStats,

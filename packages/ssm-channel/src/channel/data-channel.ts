@@ -8,14 +8,13 @@ import { SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
 import {
   ClientEngineDefaults,
-  type ClientEngineOptions,
   checkTerminalSize,
   type EngineCloseInfo,
   type SessionStartInfo,
 } from '../protocol/client-options.js';
 import { openTransport, type Transport } from '../transport/ws-transport.js';
 import { DeadlineTimer } from './deadline-timer.js';
-import type { ConnectDataChannelOptions } from './options.js';
+import { type ConnectDataChannelOptions, engineLimits, transportSettings } from './options.js';
 import { OutputFeed } from './output-feed.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Reconnector } from './reconnector.js';
@@ -298,11 +297,7 @@ export class DataChannel extends Duplex {
       onFrame: (frame) => this.#afterEngine(() => this.#engine.receive(frame)),
       onClose: (error) => this.#onTransportLost(transport, error),
       signal: this.#lifetime.signal,
-      ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
-      ...(o.maxPayload === undefined ? {} : { maxPayload: o.maxPayload }),
-      ...(o.pingIntervalMs === undefined ? {} : { pingIntervalMs: o.pingIntervalMs }),
-      ...(o.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: o.pongTimeoutMs }),
-      ...(o.logger === undefined ? {} : { logger: o.logger }),
+      ...transportSettings(o),
     });
     if (this.destroyed) {
       void transport.close();
@@ -409,22 +404,6 @@ export class DataChannel extends Duplex {
     if (this.readableEnded) finish();
     else this.once('end', finish);
   }
-}
-
-/** The engine options taken from the channel options, without the keys the caller left out. */
-function engineLimits(o: ConnectDataChannelOptions): Partial<ClientEngineOptions> {
-  const limits: Partial<ClientEngineOptions> = {};
-  if (o.terminalSize !== undefined) limits.terminalSize = o.terminalSize;
-  if (o.clientVersion !== undefined) limits.clientVersion = o.clientVersion;
-  if (o.maxUnackedMessages !== undefined) limits.maxUnackedMessages = o.maxUnackedMessages;
-  if (o.maxUnackedBytes !== undefined) limits.maxUnackedBytes = o.maxUnackedBytes;
-  if (o.maxReorderMessages !== undefined) limits.maxReorderMessages = o.maxReorderMessages;
-  if (o.maxReorderBytes !== undefined) limits.maxReorderBytes = o.maxReorderBytes;
-  // The readables' high-water marks are the budget; the engine follows them through setReadPaused().
-  limits.receiveBudgetBytes = Number.POSITIVE_INFINITY;
-  if (o.giveUpAfterMs !== undefined) limits.giveUpAfterMs = o.giveUpAfterMs;
-  if (o.startTimeoutMs !== undefined) limits.startTimeoutMs = o.startTimeoutMs;
-  return limits;
 }
 
 function closedBeforeStartMessage(info: EngineCloseInfo): string {

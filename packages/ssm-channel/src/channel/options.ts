@@ -3,8 +3,8 @@
  */
 import type { ChannelLogger, ReconnectContext, StreamCredentials, TerminalSize } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
-import { checkTerminalSize } from '../protocol/client-options.js';
-import { resolveTransportSettings } from '../transport/transport-options.js';
+import { type ClientEngineOptions, resolveClientOptions } from '../protocol/client-options.js';
+import { resolveTransportSettings, type TransportOptions } from '../transport/transport-options.js';
 import { checkStreamUrl } from '../transport/url-policy.js';
 import { MAX_TIMER_DELAY_MS } from './deadline-timer.js';
 import { RECONNECT_DEFAULTS, type ReconnectPolicy } from './reconnect-policy.js';
@@ -75,17 +75,31 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+/** The options of {@link connectDataChannel} other than the credentials. */
+export type DataChannelSettings = Omit<ConnectDataChannelOptions, 'streamUrl' | 'tokenValue'>;
+
+/**
+ * Checks every option of {@link connectDataChannel} except the credentials, so that a caller who obtains
+ * the credentials first (an API call) can refuse bad settings before starting anything.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT`
+ */
+export function checkChannelSettings(settings: DataChannelSettings): void {
+  resolveChannelSettings(settings);
+}
+
 /**
  * Checks the options that must be right before anything starts.
  * @throws {SsmChannelError} `INVALID_ARGUMENT`, `INSECURE_URL`
  */
 export function checkConnectOptions(options: ConnectDataChannelOptions): ReconnectPolicy {
-  if (typeof options !== 'object' || options === null) {
-    throw new SsmChannelError('INVALID_ARGUMENT', 'connectDataChannel() takes an options object');
-  }
+  const policy = resolveChannelSettings(options);
   checkCredentials(options);
-  if (options.terminalSize !== undefined) {
-    checkTerminalSize(options.terminalSize.cols, options.terminalSize.rows);
+  return policy;
+}
+
+function resolveChannelSettings(options: DataChannelSettings): ReconnectPolicy {
+  if (typeof options !== 'object' || options === null) {
+    throw new SsmChannelError('INVALID_ARGUMENT', 'the data channel options must be an object');
   }
   if (options.reconnect !== undefined && typeof options.reconnect !== 'function') {
     throw new SsmChannelError('INVALID_ARGUMENT', 'reconnect must be a function');
@@ -94,12 +108,20 @@ export function checkConnectOptions(options: ConnectDataChannelOptions): Reconne
     throw new SsmChannelError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
   }
   positiveInteger('receiveBudgetBytes', options.receiveBudgetBytes, 1);
-  // The transport checks its own options when it connects; a bad one must fail here, at once.
+  // Every layer checks its own options again when it starts; a bad one must fail here, at once.
   resolveTransportSettings({
-    ...options,
+    ...transportSettings(options),
+    streamUrl: 'ws://127.0.0.1/',
     openFrame: '-',
     onFrame: () => undefined,
     onClose: () => undefined,
+  });
+  resolveClientOptions({
+    ...engineLimits(options),
+    sendFrame: () => undefined,
+    onOutput: () => undefined,
+    onClose: () => undefined,
+    onError: () => undefined,
   });
   return {
     maxAttempts: positiveInteger(
@@ -123,6 +145,35 @@ export function checkConnectOptions(options: ConnectDataChannelOptions): Reconne
       RECONNECT_DEFAULTS.callbackTimeoutMs,
     ),
   };
+}
+
+/** The transport options taken from the channel options, without the keys the caller left out. */
+export function transportSettings(
+  o: DataChannelSettings,
+): Pick<TransportOptions, 'connectTimeoutMs' | 'maxPayload' | 'pingIntervalMs' | 'pongTimeoutMs' | 'logger'> {
+  return {
+    ...(o.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: o.connectTimeoutMs }),
+    ...(o.maxPayload === undefined ? {} : { maxPayload: o.maxPayload }),
+    ...(o.pingIntervalMs === undefined ? {} : { pingIntervalMs: o.pingIntervalMs }),
+    ...(o.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: o.pongTimeoutMs }),
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
+  };
+}
+
+/** The engine options taken from the channel options, without the keys the caller left out. */
+export function engineLimits(o: DataChannelSettings): Partial<ClientEngineOptions> {
+  const limits: Partial<ClientEngineOptions> = {};
+  if (o.terminalSize !== undefined) limits.terminalSize = o.terminalSize;
+  if (o.clientVersion !== undefined) limits.clientVersion = o.clientVersion;
+  if (o.maxUnackedMessages !== undefined) limits.maxUnackedMessages = o.maxUnackedMessages;
+  if (o.maxUnackedBytes !== undefined) limits.maxUnackedBytes = o.maxUnackedBytes;
+  if (o.maxReorderMessages !== undefined) limits.maxReorderMessages = o.maxReorderMessages;
+  if (o.maxReorderBytes !== undefined) limits.maxReorderBytes = o.maxReorderBytes;
+  // The output feeds hold the budget; the engine follows them through setReadPaused().
+  limits.receiveBudgetBytes = Number.POSITIVE_INFINITY;
+  if (o.giveUpAfterMs !== undefined) limits.giveUpAfterMs = o.giveUpAfterMs;
+  if (o.startTimeoutMs !== undefined) limits.startTimeoutMs = o.startTimeoutMs;
+  return limits;
 }
 
 /**

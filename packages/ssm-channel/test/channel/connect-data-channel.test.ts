@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
-import { connectDataChannel, type DataChannel, SsmChannelError } from 'ssm-channel';
+import {
+  checkChannelSettings,
+  connectDataChannel,
+  type DataChannel,
+  type DataChannelSettings,
+  SsmChannelError,
+} from 'ssm-channel';
 import { type AgentEmulator, deterministicBytes, startAgentEmulator } from 'ssm-channel/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -367,10 +373,35 @@ describe('option bounds', () => {
       { reconnectMaxDelayMs: 2 ** 31 },
       { receiveBudgetBytes: 0 },
       { maxReconnectAttempts: 1.5 },
+      { reconnectTimeoutMs: 0 },
     ]) {
       expect(() => connectDataChannel({ ...base, ...bad })).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
       );
     }
+  });
+
+  it('checkChannelSettings() refuses every bad setting without credentials, and takes good ones', () => {
+    const bad: DataChannelSettings[] = [
+      { startTimeoutMs: 1.5 },
+      { maxPayload: -1 },
+      { terminalSize: { cols: 0, rows: 0 } },
+      { maxUnackedBytes: 0 },
+      { pongTimeoutMs: 2 ** 31 },
+      { reconnectTimeoutMs: Number.NaN },
+      { signal: 'nope' as unknown as AbortSignal },
+    ];
+    for (const settings of bad) {
+      expect(() => checkChannelSettings(settings), JSON.stringify(settings)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    expect(() =>
+      checkChannelSettings({
+        terminalSize: { cols: 80, rows: 24 },
+        maxPayload: 65_536,
+        reconnectTimeoutMs: 1,
+      }),
+    ).not.toThrow();
   });
 });
