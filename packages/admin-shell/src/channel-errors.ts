@@ -49,10 +49,17 @@ export function mapChannelError(error: unknown): AdminShellError {
           'help: connect with the AWS session-manager-plugin instead.',
         options,
       );
+    case 'HANDSHAKE_TIMEOUT':
+      return new AdminShellError(
+        'CONNECT_FAILED',
+        `The data channel connected, but the admin shell did not start: no handshake and no output came from ` +
+          `the stream session (${code}${detail}). Try again; if it persists, the stream session's terminal ` +
+          'may be busy or stuck.',
+        options,
+      );
     case 'CONNECT_TIMEOUT':
     case 'CONNECT_FAILED':
     case 'INSECURE_URL':
-    case 'HANDSHAKE_TIMEOUT':
       return new AdminShellError(
         'CONNECT_FAILED',
         `Could not open the admin shell data channel (${code}${detail}). Check the network and try again.`,

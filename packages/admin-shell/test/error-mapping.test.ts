@@ -95,6 +95,12 @@ describe('mapChannelError', () => {
   });
 });
 
+it('HANDSHAKE_TIMEOUT: the channel connected, so it is not the network', () => {
+  const mapped = mapChannelError(new SsmChannelError('HANDSHAKE_TIMEOUT', 'the session did not start'));
+  expect(mapped.message).toContain('connected, but the admin shell did not start');
+  expect(mapped.message).not.toContain('Check the network');
+});
+
 describe('unsupported sessions', () => {
   it('KMS: says that retrying will not help and what to use instead, not to check the network', () => {
     const mapped = mapChannelError(

@@ -15,9 +15,14 @@ export interface StallTrigger {
 export interface ClientLinkHooks {
   /** One message from the client (never while stalled). */
   onFrame(frame: Uint8Array, isBinary: boolean): void;
-  /** The socket closed; called once. */
-  onClose(): void;
+  /**
+   * The socket closed; called once. `clientLeft`: the client ended the connection itself with a normal
+   * close frame (code 1000), rather than the emulator closing or cutting it or the connection failing.
+   */
+  onClose(clientLeft: boolean): void;
 }
+
+const NORMAL_CLOSE = 1000;
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -36,6 +41,8 @@ export class ClientLink {
   #bytes = 0;
   #stalled = false;
   #dead = false;
+  /** The emulator closed, cut or destroyed this connection. */
+  #closedHere = false;
   #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -62,12 +69,12 @@ export class ClientLink {
       this.#count(frame.length);
       if (!this.#dead && !this.#stalled) hooks.onFrame(frame, isBinary);
     });
-    ws.once('close', () => {
+    ws.once('close', (code: number) => {
       this.#dead = true;
       clearTimeout(this.#stallTimer);
       ws.removeAllListeners();
       ws.on('error', () => {});
-      hooks.onClose();
+      hooks.onClose(!this.#closedHere && code === NORMAL_CLOSE);
     });
   }
 
@@ -94,6 +101,7 @@ export class ClientLink {
   cut(): void {
     if (this.#dead) return;
     this.#dead = true;
+    this.#closedHere = true;
     this.#stats.faults.cuts += 1;
     this.#ws.terminate();
   }
@@ -119,12 +127,14 @@ export class ClientLink {
   /** Closes with a close frame. */
   close(code: number, reason: string): void {
     if (this.#dead) return;
+    this.#closedHere = true;
     this.#ws.close(code, reason);
   }
 
   /** Drops the connection at once without counting a fault (emulator shutdown). */
   destroy(): void {
     this.#dead = true;
+    this.#closedHere = true;
     clearTimeout(this.#stallTimer);
     this.#ws.terminate();
   }

@@ -245,7 +245,7 @@ export class EmulatedSessionImpl implements EmulatedSession {
       { cut: this.#cut, stall: this.#stall },
       {
         onFrame: (frame) => this.#fromClient(link, frame),
-        onClose: () => this.#detach(link),
+        onClose: (clientLeft) => this.#detach(link, clientLeft),
       },
     );
     this.#link = link;
@@ -311,8 +311,15 @@ export class EmulatedSessionImpl implements EmulatedSession {
     }
   }
 
-  #detach(link: ClientLink): void {
+  #detach(link: ClientLink, clientLeft: boolean): void {
     if (link !== this.#link) return;
+    if (clientLeft && this.#options.keepSessionOnClientClose !== true && this.#state !== 'ended') {
+      // The client said goodbye: like the official plugin's TerminateSession on exit, the session ends.
+      this.#link = undefined;
+      this.#end({ reason: 'client-left' });
+      this.events.emit('disconnect');
+      return;
+    }
     this.#link = undefined;
     this.#faults.reset();
     if (this.#state !== 'ended') this.#engine.transportDown();

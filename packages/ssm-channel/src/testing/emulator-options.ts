@@ -123,6 +123,14 @@ export interface EmulatedSessionOptions {
   drainTimeoutMs?: number;
   /** Delay between `channel_closed` and the server closing the socket, in ms. @default 500 */
   closeSocketDelayMs?: number;
+  /**
+   * Keep the session (and its shell) when the client closes its connection normally (close code 1000), as
+   * for a dropped connection, instead of ending it (`client-left`) the way the official plugin ends a
+   * session on exit (TerminateSession). Whether the real service keeps an admin shell a client left is not
+   * documented. A fresh client cannot take over a session another client left: the sequence numbers of both
+   * directions belong to the first one. @default false
+   */
+  keepSessionOnClientClose?: boolean;
 }
 
 /** Options of `startAgentEmulator`. */
@@ -162,10 +170,18 @@ export const EMULATOR_DEFAULTS = {
 export interface SessionEndInfo {
   /**
    * `exited` (the shell exited), `completed` (the source sent everything), `client-terminated` (a
-   * TerminateSession flag), `terminated` (`terminate()`), `failed` (handshake or retransmission failure),
-   * `emulator-closed` (`close()` during the session).
+   * TerminateSession flag), `client-left` (the client closed its connection normally), `terminated`
+   * (`terminate()`), `failed` (handshake or retransmission failure), `emulator-closed` (`close()` during
+   * the session).
    */
-  reason: 'exited' | 'completed' | 'client-terminated' | 'terminated' | 'failed' | 'emulator-closed';
+  reason:
+    | 'exited'
+    | 'completed'
+    | 'client-terminated'
+    | 'client-left'
+    | 'terminated'
+    | 'failed'
+    | 'emulator-closed';
   /** The shell's exit code, for `exited`. */
   exitCode?: number;
   /** The agent engine's error, for `failed`. */

@@ -53,6 +53,9 @@ export function validateSessionOptions(options: EmulatedSessionOptions): void {
   checkInteger('source.seed', options.source?.seed, 0);
   checkInteger('drainTimeoutMs', options.drainTimeoutMs, 1);
   checkInteger('closeSocketDelayMs', options.closeSocketDelayMs, 0);
+  for (const key of ['sendExitCode', 'keepSessionOnClientClose'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, 'a boolean');
+  }
   if (typeof options.handshake === 'object')
     checkInteger('handshake.timeoutMs', options.handshake.timeoutMs, 1);
   const faults = options.faults;

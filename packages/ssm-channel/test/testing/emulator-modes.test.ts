@@ -174,6 +174,32 @@ describe('shell mode', () => {
     await c.waitFor(() => c.channelClosed !== undefined);
   });
 
+  it('a client that closes its connection normally has left: the session ends and the shell is killed', async () => {
+    const emulator = await bed.start({ mode: 'shell', shell: { args: ['-c', 'sleep 30'] } });
+    const c = await bed.connect(emulator);
+    await once(emulator.events, 'ready');
+    c.ws.close(1000);
+    expect((await emulator.ended).reason).toBe('client-left');
+  });
+
+  it('keepSessionOnClientClose keeps the session for a later connection after a normal close', async () => {
+    const emulator = await bed.start({ mode: 'echo', keepSessionOnClientClose: true });
+    const c = await bed.connect(emulator);
+    c.ws.close(1000);
+    await once(emulator.events, 'disconnect');
+    let ended = false;
+    void emulator.ended.then(() => {
+      ended = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    await expect(
+      Promise.resolve().then(() =>
+        bed.start({ mode: 'echo', keepSessionOnClientClose: 'yes' as unknown as boolean }),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('close() kills a running shell and leaves nothing behind', async () => {
     const emulator = await bed.start({ mode: 'shell', shell: { args: ['-c', 'sleep 30'] } });
     await bed.connect(emulator);
