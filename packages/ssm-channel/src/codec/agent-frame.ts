@@ -70,20 +70,12 @@ export class AgentFrame implements AgentMessage {
 }
 
 /**
- * Decodes one binary agent message (section 4) into an {@link AgentFrame}. Reads HeaderLength at 0 and
- * accepts 112..116; PayloadLength is read at offset HeaderLength and the payload starts at HeaderLength + 4;
- * PayloadType is read at 112 only when HeaderLength >= 116 (else 0). PayloadLength must equal the bytes that follow (the official readers do
- * not check this). The MessageType is trimmed of NULs, then whitespace, at both ends. Like the official
- * client, `start_publication` and `pause_publication` are not validated: CreatedDate may be 0 and the digest
- * is not checked.
- *
- * `payload` and `payloadDigest` are zero-copy views of `frame`, which the result keeps.
+ * Decodes one binary agent message (section 4) into an {@link AgentFrame}, with the checks and errors of
+ * `decodeAgentMessage` (which returns this frame's fields as a plain object); MessageId, PayloadDigest and
+ * SchemaVersion are read only when asked for. `payload` is a zero-copy view of `frame`, which the result keeps.
  *
  * @param options.verifyDigest check SHA-256 when the payload is not empty. @default true
- * @throws {SsmProtocolError} `FRAME_TOO_SHORT` (shorter than 116 bytes or than HeaderLength + 4);
- * `HEADER_LENGTH_OUT_OF_RANGE` (not 112..116); `PAYLOAD_LENGTH_MISMATCH`; `MESSAGE_TYPE_MISSING` (empty
- * after trimming); `CREATED_DATE_OUT_OF_RANGE` (0, or beyond 2^53-1); `SEQUENCE_NUMBER_OUT_OF_RANGE`
- * (negative or beyond 2^53-1); `FLAGS_OUT_OF_RANGE` (beyond 2^53-1); `DIGEST_MISMATCH`.
+ * @throws {SsmProtocolError} as `decodeAgentMessage`.
  */
 export function decodeAgentFrame(frame: Uint8Array, options?: DecodeAgentMessageOptions): AgentFrame {
   const size = frame.length;

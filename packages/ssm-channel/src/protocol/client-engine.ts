@@ -103,6 +103,8 @@ class ClientEngineImpl implements ClientEngine {
         // The ack carries the id straight from the bytes of the frame #receive decoded.
         encodeAck: encodeAckFrameFor,
         pump: () => this.#pump(),
+        // As the official client: a handshake message is acknowledged before its answer goes out (§9.2).
+        acksFirst: isHandshakePayload,
       },
       options,
     );
@@ -491,4 +493,13 @@ class ClientEngineImpl implements ClientEngine {
     this.#end('failed');
     this.#cb.onError(error);
   }
+}
+
+/** HandshakeRequest (5), HandshakeComplete (7) and EncChallengeRequest (8): acknowledged before handling. */
+function isHandshakePayload(payloadType: number): boolean {
+  return (
+    payloadType === PayloadType.HandshakeRequest ||
+    payloadType === PayloadType.HandshakeComplete ||
+    payloadType === PayloadType.EncChallengeRequest
+  );
 }

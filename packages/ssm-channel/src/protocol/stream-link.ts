@@ -30,6 +30,8 @@ export interface StreamLinkHooks<M extends StreamMessage> {
   encodeAck(io: EngineIo, message: M): Uint8Array;
   /** Moves whatever the engine sends into the window (ends with {@link StreamLink.pumpPending}). */
   pump(): void;
+  /** See `StreamConsumer.acksFirst`. */
+  acksFirst?(payloadType: number): boolean;
 }
 
 /** The stream part of both engines' stats. */
@@ -83,6 +85,7 @@ export class StreamLink<M extends StreamMessage> {
       consume: hooks.consume,
       // The receiver acks only the message being received: the one the engine passed to receiveStream().
       ack: (_seq, message) => this.#ack(message as M),
+      ...(hooks.acksFirst === undefined ? {} : { acksFirst: hooks.acksFirst }),
     });
   }
 

@@ -25,6 +25,11 @@ export interface StreamConsumer {
    * `sequenceNumber`.
    */
   ack(sequenceNumber: number, message: StreamMessage): void;
+  /**
+   * Whether an in-order message of `payloadType` is acknowledged before it is consumed rather than after
+   * (the official client does so for handshake messages, §9.2). Such a message must not be refused.
+   */
+  acksFirst?(payloadType: number): boolean;
 }
 
 /** Bounds of the out-of-order buffer. */
@@ -100,11 +105,16 @@ export class StreamReceiver {
       if (seq === expected) this.drain();
       return 'duplicate';
     }
-    if (seq === expected && this.#consumer.consume(message.payloadType, message.payload)) {
-      this.#consumer.ack(seq, message);
-      this.#expected = expected + 1;
-      this.drain();
-      return 'delivered';
+    if (seq === expected) {
+      const consumer = this.#consumer;
+      const ackFirst = consumer.acksFirst?.(message.payloadType) === true;
+      if (ackFirst) consumer.ack(seq, message);
+      if (consumer.consume(message.payloadType, message.payload)) {
+        if (!ackFirst) consumer.ack(seq, message);
+        this.#expected = expected + 1;
+        this.drain();
+        return 'delivered';
+      }
     }
     const size = message.payload.length;
     if (this.#bytes + size > this.#limits.maxBytes) return seq === expected ? 'refused' : 'dropped';

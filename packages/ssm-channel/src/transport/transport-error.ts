@@ -36,10 +36,9 @@ export function classifyClose(
   closeCode: number,
   closeReason: string,
   framesReceived: number,
-  cause?: unknown,
 ): SsmTransportError {
   const detail = closeReason === '' ? `code ${closeCode}` : `code ${closeCode}: ${closeReason}`;
-  const options = { closeCode, closeReason, ...(cause === undefined ? {} : { cause }) };
+  const options = { closeCode, closeReason };
   if (closeCode === POLICY_VIOLATION_CLOSE_CODE && framesReceived === 0) {
     return new SsmTransportError(
       'AUTH_FAILED',

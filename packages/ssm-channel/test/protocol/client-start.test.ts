@@ -107,6 +107,8 @@ describe('handshake', () => {
       AcknowledgedMessageSequenceNumber: 0,
     });
     expect(sent).toHaveLength(2);
+    // The request is acknowledged before the answer goes out, as the official client does (§9.2).
+    expect(sent.map((m) => m.messageType)).toEqual([MessageType.Acknowledge, MessageType.InputStreamData]);
 
     h.engine.resize(90, 30);
     h.engine.write(bytes('id\r'));
