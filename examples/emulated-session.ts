@@ -1,9 +1,26 @@
 /**
- * Talk to a real shell behind the SSM agent emulator over the data channel, no AWS involved:
- * run one command, read its output, resize the terminal, and end the session.
+ * Talk to a real shell behind the SSM agent emulator over the data channel, no AWS involved: run a command,
+ * wait for its output, resize the terminal, and end the session.
+ * Run it after `pnpm build`: `node examples/dist/emulated-session.js`.
  */
-import { connectDataChannel } from 'ssm-channel';
+import { connectDataChannel, type DataChannel } from 'ssm-channel';
 import { startAgentEmulator } from 'ssm-channel/testing';
+
+/** Resolves once the output read so far contains `text` (or rejects after 10 s). */
+function outputContains(channel: DataChannel, text: string): Promise<void> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" in the output within 10 s`)), 10_000);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString();
+      if (!seen.includes(text)) return;
+      clearTimeout(timer);
+      channel.off('data', onData);
+      resolve();
+    };
+    channel.on('data', onData);
+  });
+}
 
 const emulator = await startAgentEmulator({ mode: 'shell' });
 try {
@@ -15,7 +32,10 @@ try {
     reconnect: async () => emulator.issueToken(),
   });
   channel.pipe(process.stdout);
-  channel.write('uname -a; stty size\n');
+  const sized = outputContains(channel, '40 120');
+  channel.write('uname -s; stty size\n');
+  await sized;
+  // Sent at once; the shell sees the new size from its next command on.
   channel.resize(100, 30);
   channel.write('stty size; exit\n');
   const info = await channel.whenClosed;

@@ -3,11 +3,20 @@ import {
   type GameLiftStreamsClient,
 } from '@aws-sdk/client-gameliftstreams';
 import { type AdminShellAccess, createAdminShellAccess } from './admin-shell-access.js';
-import { type RetryOptions, type RetryReason, type RetryRuntime, retryWithBackoff } from './backoff.js';
+import {
+  type RetryOptions,
+  type RetryReason,
+  type RetryRuntime,
+  resolveRetryOptions,
+  retryWithBackoff,
+} from './backoff.js';
 import { startCallDeadline } from './call-deadline.js';
+import { guardClientEndpoint } from './endpoint-guard.js';
 import { AdminShellError } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
+import { checkMilliseconds, checkSignal } from './option-checks.js';
+import { clientProfile } from './sdk-client.js';
 import { mapServiceError, serviceErrorName, serviceHttpStatus } from './service-errors.js';
 import { FINAL_STATUSES, lookUpSessionStatus, statusError } from './session-status.js';
 
@@ -26,6 +35,7 @@ export interface AccessRequestOptions {
   /**
    * The longest time one API call (each attempt, and the GetStreamSession lookup) may take, whatever the
    * client's own timeouts; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
+   * A whole number from 1 to 2^31 − 1.
    * @default 30_000
    */
   readonly callTimeoutMs?: number | undefined;
@@ -58,7 +68,7 @@ function callTimedOut(operation: string, timeoutMs: number, region: string | und
   return new AdminShellError(
     'NETWORK_ERROR',
     `The GameLift Streams endpoint${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
-      'the network, the region and --endpoint-url (the endpoint option), then try again.',
+      'the network, the region and the endpoint option (--endpoint-url), then try again.',
     { cause },
   );
 }
@@ -68,24 +78,32 @@ function callTimedOut(operation: string, timeoutMs: number, region: string | und
  * jitter within `retry.maxWaitMs`. When the session is in a status that allows no admin shell, the error says
  * which status (looked up with GetStreamSession). Each call is bounded by `callTimeoutMs`.
  * The answer's `tokenValue` is not enumerable and is redacted from `util.inspect` and `JSON.stringify`.
+ * The endpoint rule of `createGameLiftStreamsClient` is enforced on `client` too (see `guardClientEndpoint`).
  * @throws {AdminShellError} with a code from the service error (see the package README); `NETWORK_ERROR`
- *   when a call times out; `ABORTED` when `signal` aborts; `INVALID_ARGUMENT` for a bad `callTimeoutMs`.
+ *   when a call times out; `ABORTED` when `signal` aborts; `INVALID_ARGUMENT`, before any call, for a bad
+ *   `callTimeoutMs`, `signal` or `retry`, or when the request would go to a non-loopback `http://` endpoint.
  */
 export async function requestAdminShellAccess(
   client: GameLiftStreamsClient,
   ids: CheckedIdentifiers,
   options: AccessRequestOptions = {},
 ): Promise<AdminShellAccess> {
-  const { signal, logger } = options;
-  const callTimeoutMs = options.callTimeoutMs ?? ACCESS_DEFAULTS.callTimeoutMs;
-  if (!Number.isFinite(callTimeoutMs) || callTimeoutMs <= 0) {
-    throw new AdminShellError('INVALID_ARGUMENT', 'callTimeoutMs must be a positive number of milliseconds.');
-  }
+  const { logger } = options;
+  const signal = checkSignal(options.signal);
+  const callTimeoutMs = checkMilliseconds(
+    'callTimeoutMs',
+    options.callTimeoutMs,
+    ACCESS_DEFAULTS.callTimeoutMs,
+  );
+  resolveRetryOptions(options.retry);
+  guardClientEndpoint(client);
+  const profile = clientProfile(client);
   const context = {
     operation: 'CreateStreamSessionAdminShell' as const,
     streamGroup: ids.streamGroup.id,
     streamSession: ids.streamSession.id,
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...(profile === undefined ? {} : { profile }),
   };
   const explain = async (error: unknown): Promise<AdminShellError | undefined> => {
     const found = await lookUpSessionStatus(client, ids, signal, callTimeoutMs);

@@ -1,4 +1,6 @@
 import { abortableSleep } from './abortable-sleep.js';
+import { AdminShellError } from './errors.js';
+import { checkMilliseconds, MAX_TIMER_MS, shownValue } from './option-checks.js';
 
 /** Why a call is being retried. */
 export type RetryReason = 'not_ready' | 'throttled';
@@ -16,23 +18,26 @@ export interface RetryProgress {
   readonly maxWaitMs: number;
 }
 
-/** How `StreamSessionAccessNotReady` (409) and throttling (429) answers are retried. */
+/**
+ * How `StreamSessionAccessNotReady` (409) and throttling (429) answers are retried. Every value is a whole
+ * number of milliseconds; a bad one is refused with `INVALID_ARGUMENT` before any call.
+ */
 export interface RetryOptions {
   /**
    * The longest total time spent retrying, from the first call. When the next wait would pass it, the last
-   * error is reported instead.
+   * error is reported instead. 0 to 2^31 − 1; 0 means a single call.
    * @default 60_000
    */
   maxWaitMs?: number;
   /**
    * The base of the first wait; each later wait doubles it, up to {@link maxDelayMs}. Each wait is drawn at
-   * random in [base / 2, base] ("equal jitter").
+   * random in [base / 2, base] ("equal jitter"). At least 10, so that retries cannot hammer the API.
    * @default 500
    */
   initialDelayMs?: number;
   /**
-   * The largest base of a single wait.
-   * @default 5_000
+   * The largest base of a single wait. At least {@link initialDelayMs}.
+   * @default 5_000, or `initialDelayMs` when that is larger
    */
   maxDelayMs?: number;
   /** Called before each wait. Exceptions it throws are ignored. */
@@ -41,6 +46,46 @@ export interface RetryOptions {
 
 /** Default values of {@link RetryOptions}. */
 export const RETRY_DEFAULTS = { maxWaitMs: 60_000, initialDelayMs: 500, maxDelayMs: 5_000 } as const;
+
+/** The smallest `initialDelayMs` (and so `maxDelayMs`) accepted. */
+export const MIN_RETRY_DELAY_MS = 10;
+
+/** {@link RetryOptions} checked, with the defaults filled in. */
+export interface ResolvedRetryOptions {
+  readonly maxWaitMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Checks {@link RetryOptions} and fills in the defaults.
+ * @throws {AdminShellError} `INVALID_ARGUMENT` when `retry` is not an object, a value is not a whole number
+ *   in its range (`maxWaitMs` 0 to 2^31 − 1, `initialDelayMs` 10 to 2^31 − 1, `maxDelayMs` from
+ *   `initialDelayMs` to 2^31 − 1), or `onRetry` is not a function.
+ */
+export function resolveRetryOptions(retry: RetryOptions | undefined): ResolvedRetryOptions {
+  if (retry === undefined) return RETRY_DEFAULTS;
+  if (typeof retry !== 'object' || retry === null) {
+    throw new AdminShellError('INVALID_ARGUMENT', `retry must be an object, not ${shownValue(retry)}.`);
+  }
+  if (retry.onRetry !== undefined && typeof retry.onRetry !== 'function') {
+    throw new AdminShellError('INVALID_ARGUMENT', 'retry.onRetry must be a function.');
+  }
+  const maxWaitMs = checkMilliseconds('retry.maxWaitMs', retry.maxWaitMs, RETRY_DEFAULTS.maxWaitMs, 0);
+  const initialDelayMs = checkMilliseconds(
+    'retry.initialDelayMs',
+    retry.initialDelayMs,
+    RETRY_DEFAULTS.initialDelayMs,
+    MIN_RETRY_DELAY_MS,
+  );
+  const maxDelayMs = checkMilliseconds(
+    'retry.maxDelayMs',
+    retry.maxDelayMs,
+    Math.min(MAX_TIMER_MS, Math.max(RETRY_DEFAULTS.maxDelayMs, initialDelayMs)),
+    initialDelayMs,
+  );
+  return { maxWaitMs, initialDelayMs, maxDelayMs };
+}
 
 /**
  * The wait before attempt `attempt + 1`: base = min(maxDelayMs, initialDelayMs · 2^(attempt−1)), drawn in
@@ -66,7 +111,9 @@ export interface RetryRuntime {
 /**
  * Calls `attempt` until it succeeds, fails with an error `classify` does not call retryable, or the total wait
  * would pass `maxWaitMs`; then the last error is thrown as it is.
- * @throws the last error of `attempt`, or `AdminShellError` `ABORTED` when `signal` is aborted during a wait.
+ * @throws the last error of `attempt`; `AdminShellError` `ABORTED` when `signal` is aborted during a wait;
+ *   `AdminShellError` `INVALID_ARGUMENT` for bad options, before the first call (see
+ *   {@link resolveRetryOptions}).
  */
 export async function retryWithBackoff<T>(
   attempt: (attemptNumber: number) => Promise<T>,
@@ -76,11 +123,7 @@ export async function retryWithBackoff<T>(
 ): Promise<T> {
   const now = runtime.now ?? Date.now;
   const sleep = runtime.sleep ?? abortableSleep;
-  const maxWaitMs = options.maxWaitMs ?? RETRY_DEFAULTS.maxWaitMs;
-  const delays = {
-    initialDelayMs: options.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
-    maxDelayMs: options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
-  };
+  const { maxWaitMs, ...delays } = resolveRetryOptions(options);
   const started = now();
   for (let n = 1; ; n++) {
     try {

@@ -1,4 +1,5 @@
 import { AdminShellError } from './errors.js';
+import { printableText } from './printable-text.js';
 
 /**
  * A parsed stream group or stream session identifier.
@@ -169,7 +170,21 @@ export function checkRegion(ids: CheckedIdentifiers, clientRegion: string): void
     throw new AdminShellError(
       'REGION_MISMATCH',
       `The identifiers name region ${ids.region}, but the client is configured for ${clientRegion}. ` +
-        `Use --region ${ids.region} (or the region option), or identifiers from ${clientRegion}.`,
+        `Set the region option (--region) to ${ids.region}, or use identifiers from ${clientRegion}.`,
     );
   }
+}
+
+/**
+ * Checks that `value` is a region name (`us-west-2`, `us-gov-west-1`, …), the form an ARN's region takes.
+ * @throws {AdminShellError} `INVALID_ARGUMENT` that names the value (made printable and cut short).
+ */
+export function checkRegionName(value: unknown): string {
+  if (typeof value === 'string' && REGION.test(value)) return value;
+  const shown =
+    typeof value === 'string' ? JSON.stringify(printableText(value, 40)) : `a value of type ${typeof value}`;
+  throw new AdminShellError(
+    'INVALID_ARGUMENT',
+    `The region ${shown} is not a region name. Give one such as us-west-2.`,
+  );
 }

@@ -1,6 +1,7 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import {
   type ConnectDataChannelOptions,
+  checkChannelSettings,
   connectDataChannel,
   type DataChannel,
   type ReconnectContext,
@@ -9,11 +10,13 @@ import {
   type TerminalSize,
 } from 'ssm-channel';
 import { ACCESS_DEFAULTS, type AdminShellAccess, requestAdminShellAccess } from './access-request.js';
-import { RETRY_DEFAULTS, type RetryOptions } from './backoff.js';
+import { type RetryOptions, resolveRetryOptions } from './backoff.js';
 import { channelErrorCode, mapChannelError } from './channel-errors.js';
+import { guardClientEndpoint } from './endpoint-guard.js';
 import { AdminShellError } from './errors.js';
-import { type CheckedIdentifiers, checkIdentifiers, checkRegion } from './identifiers.js';
+import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
+import { checkMilliseconds, checkSignal, MAX_TIMER_MS, shownValue } from './option-checks.js';
 import { printableText } from './printable-text.js';
 import { type ClientSettings, createGameLiftStreamsClient, resolveClientRegion } from './sdk-client.js';
 
@@ -32,7 +35,8 @@ export interface OpenAdminShellOptions extends ClientSettings {
   /**
    * The client to call the API with. When absent, one is built from `region`, `profile`, `endpoint` and
    * `credentials` and the SDK's usual chain (with the region of an ARN when nothing else names one), and
-   * destroyed when the shell closes. Pass either `client` or those settings, not both.
+   * destroyed when the shell closes. Pass either `client` or those settings, not both. An injected client
+   * gets the endpoint rule of {@link ClientSettings.endpoint} too (a middleware, added once).
    */
   client?: GameLiftStreamsClient;
   /** Aborts the API calls, the connection and the open shell. */
@@ -45,21 +49,27 @@ export interface OpenAdminShellOptions extends ClientSettings {
   logger?: AdminShellLogger;
   /**
    * The longest wait for the data channel to open; it is further cut to what is left of the URL's lifetime.
+   * A whole number from 1 to 2^31 − 1.
    * @default 15_000
    */
   connectTimeoutMs?: number;
   /**
    * How long a StreamUrl and its token stay usable for a new connection, from the API's answer.
+   * A whole number from 1 to 2^31 − 1.
    * @default 60_000
    */
   urlLifetimeMs?: number;
   /**
    * The longest time one API call may take (each attempt), even with an injected `client` that has no
    * timeouts of its own; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
+   * A whole number from 1 to 2^31 − 1.
    * @default 30_000
    */
   callTimeoutMs?: number;
-  /** Passed through to `connectDataChannel`. */
+  /**
+   * Passed through to `connectDataChannel`; checked (with `terminalSize`) by `checkChannelSettings` before
+   * any call.
+   */
   channel?: ChannelSettings;
 }
 
@@ -98,12 +108,21 @@ const CLIENT_SETTINGS = [
 // Connect failures that a fresh URL and token can cure (the first ones may have expired in flight).
 const RETRY_WITH_FRESH_URL = new Set(['AUTH_FAILED', 'CONNECT_TIMEOUT']);
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new AdminShellError('INVALID_ARGUMENT', `${name} must be a positive number of milliseconds.`);
+/**
+ * Checks the data-channel settings as `connectDataChannel` will, so that a bad one fails before any call.
+ * @throws {AdminShellError} `INVALID_ARGUMENT` with the channel's message.
+ */
+function checkChannel(options: OpenAdminShellOptions): void {
+  const { channel, terminalSize } = options;
+  if (channel !== undefined && (typeof channel !== 'object' || channel === null)) {
+    throw new AdminShellError('INVALID_ARGUMENT', `channel must be an object, not ${shownValue(channel)}.`);
   }
-  return value;
+  try {
+    checkChannelSettings({ ...channel, ...(terminalSize === undefined ? {} : { terminalSize }) });
+  } catch (cause) {
+    if (!(cause instanceof SsmChannelError)) throw cause;
+    throw new AdminShellError('INVALID_ARGUMENT', cause.message, { cause });
+  }
 }
 
 /**
@@ -117,22 +136,37 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * ends with that error as the cause), and nothing of the new shell is ever read, so two shells are never
  * spliced into one stream. The unused new session expires on the service side.
  *
- * @throws {AdminShellError} at once for bad arguments (`INVALID_IDENTIFIER`, `IDENTIFIER_MISMATCH`,
- *   `REGION_MISMATCH`, `INVALID_ARGUMENT`); the promise rejects with an `AdminShellError` for every failure
- *   of the API call or the connection (codes in the package README).
+ * @throws {AdminShellError} at once, before any call, for bad arguments (`INVALID_IDENTIFIER`,
+ *   `IDENTIFIER_MISMATCH`, `REGION_MISMATCH`, `INVALID_ARGUMENT`: a region that is not a region name, a
+ *   number option that is not a whole number in its range, a `signal` that is not an AbortSignal, bad
+ *   `retry` or `channel` settings, a non-loopback `http://` endpoint); the promise rejects with an
+ *   `AdminShellError` for every failure of the API call or the connection (codes in the package README).
+ *   An `http://` endpoint that the SDK takes from the environment or a profile rejects with
+ *   `INVALID_ARGUMENT` before anything is sent.
  */
 export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShell> {
   if (typeof options !== 'object' || options === null) {
     throw new AdminShellError('INVALID_ARGUMENT', 'openAdminShell needs an options object.');
   }
   const ids = checkIdentifiers(options.streamGroupId, options.streamSessionId);
-  const connectTimeoutMs = positive(
+  const connectTimeoutMs = checkMilliseconds(
     'connectTimeoutMs',
     options.connectTimeoutMs,
     OPEN_DEFAULTS.connectTimeoutMs,
   );
-  const urlLifetimeMs = positive('urlLifetimeMs', options.urlLifetimeMs, OPEN_DEFAULTS.urlLifetimeMs);
-  positive('callTimeoutMs', options.callTimeoutMs, OPEN_DEFAULTS.callTimeoutMs);
+  const urlLifetimeMs = checkMilliseconds(
+    'urlLifetimeMs',
+    options.urlLifetimeMs,
+    OPEN_DEFAULTS.urlLifetimeMs,
+  );
+  const callTimeoutMs = checkMilliseconds(
+    'callTimeoutMs',
+    options.callTimeoutMs,
+    OPEN_DEFAULTS.callTimeoutMs,
+  );
+  const signal = checkSignal(options.signal);
+  const { maxWaitMs } = resolveRetryOptions(options.retry);
+  checkChannel(options);
   if (options.client !== undefined) {
     const both = CLIENT_SETTINGS.filter((key) => options[key] !== undefined);
     if (both.length > 0) {
@@ -142,8 +176,9 @@ export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShe
       );
     }
   }
-  if (options.region !== undefined) checkRegion(ids, options.region);
-  if (options.signal?.aborted) {
+  if (options.region !== undefined) checkRegion(ids, checkRegionName(options.region));
+  if (options.client !== undefined) guardClientEndpoint(options.client);
+  if (signal?.aborted) {
     return Promise.reject(new AdminShellError('ABORTED', 'The operation was aborted.'));
   }
   const ownClient = options.client === undefined;
@@ -153,7 +188,10 @@ export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShe
       ...options,
       ...(options.region === undefined && ids.region !== undefined ? { region: ids.region } : {}),
     });
-  return open(client, ids, options, { connectTimeoutMs, urlLifetimeMs }).then(
+  // A reconnection makes the API request again: its retries wait up to maxWaitMs, then its last call and a
+  // status lookup take up to callTimeoutMs each.
+  const reconnectTimeoutMs = Math.min(MAX_TIMER_MS, maxWaitMs + 2 * callTimeoutMs + 5_000);
+  return open(client, ids, options, { connectTimeoutMs, urlLifetimeMs, reconnectTimeoutMs }).then(
     (shell) => {
       if (ownClient) {
         const destroy = (): void => client.destroy();
@@ -172,7 +210,7 @@ async function open(
   client: GameLiftStreamsClient,
   ids: CheckedIdentifiers,
   options: OpenAdminShellOptions,
-  limits: { connectTimeoutMs: number; urlLifetimeMs: number },
+  limits: { connectTimeoutMs: number; urlLifetimeMs: number; reconnectTimeoutMs: number },
 ): Promise<AdminShell> {
   const { signal, logger } = options;
   const region = await resolveClientRegion(client);
@@ -186,12 +224,6 @@ async function open(
       callTimeoutMs: options.callTimeoutMs,
     });
 
-  // A reconnection makes the request above: its retries wait up to maxWaitMs, then its last call and a
-  // status lookup take up to callTimeoutMs each.
-  const reconnectTimeoutMs =
-    (options.retry?.maxWaitMs ?? RETRY_DEFAULTS.maxWaitMs) +
-    2 * (options.callTimeoutMs ?? OPEN_DEFAULTS.callTimeoutMs) +
-    5_000;
   let access = await request(signal);
   let connectedSessionId = access.sessionId;
   let replaced: AdminShellError | undefined;
@@ -232,7 +264,7 @@ async function open(
       streamUrl: creds.streamUrl,
       tokenValue: creds.tokenValue,
       reconnect,
-      reconnectTimeoutMs: options.channel?.reconnectTimeoutMs ?? reconnectTimeoutMs,
+      reconnectTimeoutMs: options.channel?.reconnectTimeoutMs ?? limits.reconnectTimeoutMs,
       connectTimeoutMs: Math.max(1, Math.floor(Math.min(limits.connectTimeoutMs, remaining))),
       ...(signal === undefined ? {} : { signal }),
       ...(options.terminalSize === undefined ? {} : { terminalSize: options.terminalSize }),

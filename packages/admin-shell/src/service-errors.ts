@@ -9,6 +9,11 @@ export interface ServiceErrorContext {
   readonly region?: string;
   /** How long 409/429 answers were retried before giving up, in ms. */
   readonly waitedMs?: number;
+  /**
+   * The named profile the client's credentials come from, if any (see `clientProfile`): a missing-credentials
+   * error then names it instead of pointing at the environment variables, which the SDK skips.
+   */
+  readonly profile?: { readonly name: string; readonly from: 'option' | 'AWS_PROFILE' };
 }
 
 const CREDENTIAL_ERRORS = new Set([
@@ -73,6 +78,31 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+const SHELL_SAFE_PROFILE = /^[A-Za-z0-9_.+=@-]{1,64}$/;
+
+function credentialsMissing(profile: ServiceErrorContext['profile'], options: { cause: unknown }) {
+  if (profile === undefined) {
+    return new AdminShellError(
+      'CREDENTIALS_MISSING',
+      'No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a configured ' +
+        'profile (the profile option, --profile), or run `aws configure` / `aws sso login` first.',
+      options,
+    );
+  }
+  const shown = JSON.stringify(printableText(profile.name, 64));
+  const source = profile.from === 'option' ? 'the profile option, --profile' : 'AWS_PROFILE';
+  const flag = SHELL_SAFE_PROFILE.test(profile.name) ? profile.name : '<name>';
+  return new AdminShellError(
+    'CREDENTIALS_MISSING',
+    `No AWS credentials were found for profile ${shown} (from ${source}): it is not in the shared config ` +
+      'and credentials files (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and ' +
+      'AWS_SHARED_CREDENTIALS_FILE), or it has no usable credentials. With a profile named, the SDK does not ' +
+      `use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Check the name, or run \`aws configure --profile ${flag}\` ` +
+      `/ \`aws sso login --profile ${flag}\` first.`,
+    options,
+  );
+}
+
 /**
  * Maps an error of a GameLift Streams SDK call to an {@link AdminShellError} whose message says what to do.
  * 409 and 429 answers are mapped too (to `NOT_READY` and `THROTTLED`), for when retrying gave up.
@@ -94,12 +124,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     return new AdminShellError('ABORTED', `${context.operation} was aborted.`, options);
   }
   if (name === 'CredentialsProviderError' || name === 'ProviderError') {
-    return new AdminShellError(
-      'CREDENTIALS_MISSING',
-      'No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile with a ' +
-        'configured profile, or run `aws configure` / `aws sso login` first.',
-      options,
-    );
+    return credentialsMissing(context.profile, options);
   }
   if (CREDENTIAL_ERRORS.has(name)) {
     return new AdminShellError(
@@ -176,7 +201,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const what = name.length > 0 ? printableText(name, 100) : 'an unexpected error';
   return new AdminShellError(
     'SERVICE_ERROR',
-    `${context.operation} failed with ${what}${says}. Try again; if it persists, run with --verbose.`,
+    `${context.operation} failed with ${what}${says}. Try again; if it persists, turn on diagnostics (the logger option, --verbose) to see more.`,
     options,
   );
 }

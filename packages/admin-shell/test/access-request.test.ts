@@ -15,7 +15,7 @@ const CREDS = {
   accessKeyId: 'AKIDEXAMPLE0000001',
   secretAccessKey: 'secret-key-for-tests-only-000000000000',
 };
-const FAST = { initialDelayMs: 5, maxDelayMs: 20, maxWaitMs: 300 };
+const FAST = { initialDelayMs: 10, maxDelayMs: 20, maxWaitMs: 300 };
 
 let emulator: GameLiftStreamsEmulator | undefined;
 let client: GameLiftStreamsClient | undefined;

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
 import { awsEnv, BUILT, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
@@ -79,6 +81,36 @@ describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => 
       expect(settings[0]).toBe(settings[1]);
     } finally {
       term.kill();
+    }
+  });
+
+  it('sends resizes when standard output is redirected and the terminal is on stderr', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'admin-shell-')), 'out.txt');
+    const script = `"${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')} > '${out}'; echo "STATUS=$?"`;
+    const term = runInPty('/bin/sh', ['-c', script], { env: awsEnv(), cols: 100, rows: 30 });
+    const fileHas = async (pattern: RegExp): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        if (pattern.test(existsSync(out) ? readFileSync(out, 'utf8') : '')) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const text = existsSync(out) ? readFileSync(out, 'utf8') : '(no file)';
+      throw new Error(
+        `never saw ${pattern} in ${JSON.stringify(text)}; terminal: ${JSON.stringify(term.output())}`,
+      );
+    };
+    try {
+      await fileHas(PROMPT);
+      term.write('stty size\r');
+      await fileHas(/^30 100\r?$/m);
+      term.resize(120, 40);
+      await new Promise((r) => setTimeout(r, 300));
+      term.write('stty size\r');
+      await fileHas(/^40 120\r?$/m);
+      term.write('exit\r');
+      await term.waitFor(/STATUS=0/);
+    } finally {
+      term.kill();
+      rmSync(dirname(out), { recursive: true, force: true });
     }
   });
 

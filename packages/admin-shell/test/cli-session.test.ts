@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { BUILT, emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, BUILT, emulatorArgs, MAIN, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to end', () => {
   let em: GameLiftStreamsEmulator;
@@ -110,6 +112,23 @@ describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to
     expect(run.code).toBe(0);
     expect(run.stdout.length).toBeGreaterThan(200_000);
     expect(run.stdout.toString('latin1')).toContain('garbage-42');
+  });
+
+  it('a reader that closes stdout (| head) ends the run quietly with 141, and the next run gets a fresh shell', async () => {
+    const child = spawn(process.execPath, [MAIN, ...args, '--command', 'yes'], { env: awsEnv() });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number | null];
+    clearTimeout(timer);
+    expect(code).toBe(141);
+    expect(stderr).toBe('');
+    const next = await runBuilt([...args, '--command', 'echo "fresh-$((1+1))"'], { timeoutMs: 15_000 });
+    expect(next.stdout.toString()).toBe('fresh-2\n');
+    expect(next.code).toBe(0);
   });
 
   it('a session replaced by the service mid-run exits 76 and says why', async () => {

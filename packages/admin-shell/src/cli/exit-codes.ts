@@ -32,6 +32,8 @@ export const ExitCode = {
   UNSUPPORTED: 79,
   /** Ended from the keyboard (Enter ~ .) or by SIGINT. */
   INTERRUPTED: 130,
+  /** Standard output was closed by its reader (`| head`), as a process killed by SIGPIPE (128 + 13). */
+  OUTPUT_CLOSED: 141,
 } as const;
 
 /** One of the values of {@link ExitCode}. */

@@ -11,10 +11,13 @@ Options:
   --stream-group ID|ARN    the stream group, e.g. sg-1AB2C3De4 or its ARN
                            (may be left out when --stream-session is an ARN)
   --stream-session ID|ARN  the stream session, e.g. ABC123def4567 or its ARN
-  --region REGION          AWS region (default: AWS_REGION, the profile's region, or the ARN's)
+  --region REGION          AWS region (default: an ARN's region, else AWS_REGION or the
+                           profile's region)
   --profile NAME           named profile of ~/.aws/config and ~/.aws/credentials
   --endpoint-url URL       GameLift Streams API endpoint: https://, or http:// to 127.0.0.1,
-                           ::1 or localhost only (e.g. an emulator)
+                           ::1 or localhost only (e.g. an emulator); the same rule holds for
+                           AWS_ENDPOINT_URL_GAMELIFTSTREAMS, AWS_ENDPOINT_URL and a profile's
+                           endpoint_url
   --command CMD            run CMD in the remote shell (POSIX sh), print only its output,
                            and exit with its exit status (the typed line, CMD quoted plus
                            about 200 bytes, must fit 4095 bytes)
@@ -25,13 +28,13 @@ Options:
       --version            show the version
 
 In a terminal, keys (Ctrl-C, Ctrl-Z, …) go to the remote shell. At the start of a line:
-  ~.  end the session (for a frozen session)   ~?  list escapes   ~~  send one ~
+  ~.  disconnect (for a frozen session)   ~?  list escapes   ~~  send one ~
 With stdin not a terminal, its bytes go to the remote shell and its end ends the session.
 
 Exit status:
    0   the session ended normally (--command: the command's own status, 0-255)
-  64   usage error: bad option, malformed or mismatched identifiers, region mismatch,
-       http:// endpoint that is not loopback, --command too long
+  64   usage error: bad option, malformed or mismatched identifiers, malformed region,
+       region mismatch, http:// endpoint that is not loopback, --command too long
   65   the service refused the request's values
   68   stream group or stream session not found
   69   the stream session is in a status with no admin shell (e.g. TERMINATED)
@@ -43,6 +46,7 @@ Exit status:
   78   no region or no credentials configured
   79   the session needs what this client does not support (KMS encryption)
  130   ended with Enter ~ . or SIGINT (129 SIGHUP, 143 SIGTERM)
+ 141   standard output was closed by its reader (| head)
 `;
 
 /** The package version, read from its package.json. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { exitCodeForSignal } from './exit-codes.js';
+import { ExitCode, exitCodeForSignal } from './exit-codes.js';
 import { restoreAllTerminals } from './raw-mode.js';
 import { runCli } from './run-cli.js';
 
@@ -42,8 +42,12 @@ for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     }, SIGNAL_GRACE_MS).unref();
   });
 }
-// A reader that went away (`| head`) ends the session quietly.
-process.stdout.on('error', () => controller.abort(new Error('stdout closed')));
+// A reader that went away (`| head`) ends the session quietly, with the status of a SIGPIPE death.
+let outputClosed = false;
+process.stdout.on('error', () => {
+  outputClosed = true;
+  controller.abort(new Error('stdout closed'));
+});
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {
@@ -61,4 +65,5 @@ const code = await runCli(
 );
 await Promise.all([flush(process.stdout), flush(process.stderr)]);
 restoreAllTerminals();
-process.exit(signalled === undefined ? code : exitCodeForSignal(signalled));
+if (signalled !== undefined) process.exit(exitCodeForSignal(signalled));
+process.exit(outputClosed ? ExitCode.OUTPUT_CLOSED : code);

@@ -48,7 +48,9 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
   };
   try {
     removeJobControl = handleJobControl(guard, onContinue);
+    // Either may be the terminal (stdout can be redirected to a file); a size sent twice goes out once.
     io.stdout.on('resize', onResize);
+    io.stderr.on('resize', onResize);
     onResize();
     stdin.on('data', onKeys);
     stdin.resume();
@@ -68,6 +70,7 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
     diag.setRaw(false);
     removeJobControl();
     io.stdout.off('resize', onResize);
+    io.stderr.off('resize', onResize);
     stdin.off('data', onKeys);
     stdin.pause();
     shell.unpipe(io.stdout);

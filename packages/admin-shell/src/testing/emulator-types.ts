@@ -3,18 +3,25 @@ import type { EmulatedErrorType, INJECTABLE_STATUS } from './api-errors.js';
 import type { EmulatorCredentials } from './sigv4-check.js';
 
 /** Stream session statuses, as GetStreamSession reports them. */
-export type EmulatedSessionStatus =
-  | 'ACTIVATING'
-  | 'ACTIVE'
-  | 'CONNECTED'
-  | 'PENDING_CLIENT_RECONNECTION'
-  | 'RECONNECTING'
-  | 'TERMINATING'
-  | 'TERMINATED'
-  | 'ERROR';
+export const EMULATED_SESSION_STATUSES = [
+  'ACTIVATING',
+  'ACTIVE',
+  'CONNECTED',
+  'PENDING_CLIENT_RECONNECTION',
+  'RECONNECTING',
+  'TERMINATING',
+  'TERMINATED',
+  'ERROR',
+] as const;
+
+/** One of {@link EMULATED_SESSION_STATUSES}. */
+export type EmulatedSessionStatus = (typeof EMULATED_SESSION_STATUSES)[number];
 
 /** The two operations the emulator serves. */
-export type EmulatedOperation = 'CreateStreamSessionAdminShell' | 'GetStreamSession';
+export const EMULATED_OPERATIONS = ['CreateStreamSessionAdminShell', 'GetStreamSession'] as const;
+
+/** One of {@link EMULATED_OPERATIONS}. */
+export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
 
 /** An error to answer with instead of serving the operation. */
 export interface InjectedFault {
@@ -22,25 +29,28 @@ export interface InjectedFault {
   status: keyof typeof INJECTABLE_STATUS;
   /** @default 'CreateStreamSessionAdminShell' */
   operation?: EmulatedOperation;
-  /** How many calls get this answer. @default Infinity */
+  /** How many calls get this answer: a whole number ≥ 1, or `Infinity`. @default Infinity */
   times?: number;
-  /** The exception's message. */
+  /** The exception's message (at most 4096 characters). */
   message?: string;
 }
 
-/** Options of {@link startGameLiftStreamsEmulator}. */
+/**
+ * Options of {@link startGameLiftStreamsEmulator}. Every option is checked before anything starts; a bad one
+ * is refused with `AdminShellError` `INVALID_ARGUMENT`.
+ */
 export interface GameLiftStreamsEmulatorOptions {
-  /** @default 'us-west-2' */
+  /** A region name (`[a-z]{2}(-[a-z0-9]+)+-[0-9]+`). @default 'us-west-2' */
   region?: string;
-  /** @default '111122223333' */
+  /** 12 digits. @default '111122223333' */
   accountId?: string;
-  /** @default a random `sg-` ID */
+  /** An ID: 1 to 128 letters, digits and hyphens. @default a random `sg-` ID */
   streamGroupId?: string;
-  /** @default a random 13-character ID */
+  /** An ID: 1 to 128 letters, digits and hyphens. @default a random 13-character ID */
   streamSessionId?: string;
   /**
    * Answer CreateStreamSessionAdminShell with 409 StreamSessionAccessNotReady this many times first (before
-   * any injected fault). `Infinity` makes a service that never gets ready.
+   * any injected fault): a whole number ≥ 0, or `Infinity` for a service that never gets ready.
    * @default 0
    */
   notReadyTimes?: number;
@@ -62,7 +72,7 @@ export interface GameLiftStreamsEmulatorOptions {
   tokenValue?: string;
   /** Options for the agent emulator behind the URLs (it always runs in `shell` mode). */
   agent?: Omit<AgentEmulatorOptions, 'mode' | 'tokenValue'>;
-  /** @default 0 (any free port) */
+  /** 0 to 65535. @default 0 (any free port) */
   port?: number;
 }
 
@@ -99,9 +109,15 @@ export interface GameLiftStreamsEmulator {
    * Once its shell has ended, the next call starts a new one (a new SessionId), as the service would.
    */
   terminalSession(): Promise<EmulatedSession>;
-  /** Changes the stream session's status (and GetStreamSession's StatusReason). */
+  /**
+   * Changes the stream session's status (and GetStreamSession's StatusReason).
+   * @throws {AdminShellError} `INVALID_ARGUMENT` for a status not in {@link EMULATED_SESSION_STATUSES}.
+   */
   setStatus(status: EmulatedSessionStatus, statusReason?: string): void;
-  /** Adds an error to inject. */
+  /**
+   * Adds an error to inject.
+   * @throws {AdminShellError} `INVALID_ARGUMENT` for a fault the emulator cannot answer with.
+   */
   injectFault(fault: InjectedFault): void;
   /**
    * Starts a new terminal session (a new shell, a new SessionId): later calls hand out URLs into it, as a

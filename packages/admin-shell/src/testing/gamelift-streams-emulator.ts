@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AgentEmulator, EmulatedSession } from 'ssm-channel/testing';
 import { AdminShellError } from '../errors.js';
 import { type EmulatedErrorType, INJECTABLE_STATUS, sendError, sendJson } from './api-errors.js';
+import { checkEmulatedStatus, checkEmulatorOptions, checkInjectedFault } from './emulator-options.js';
 import type {
   EmulatedOperation,
   EmulatedSessionStatus,
@@ -45,11 +46,14 @@ function randomId(length: number): string {
  * and GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) in the
  * service's REST JSON shapes, errors included, and hands out URLs into an agent emulator that runs a real shell.
  * Every request must carry a SigV4 Authorization header (see {@link GameLiftStreamsEmulatorOptions.credentials}).
- * @throws {AdminShellError} `INVALID_ARGUMENT` for a bad `tokenValue`.
+ * A request the emulator fails to handle is answered 500 InternalServerException and recorded in `calls`.
+ * @throws {AdminShellError} `INVALID_ARGUMENT` for a bad option (region, IDs, `status`, `notReadyTimes`,
+ *   `faults`, `credentials`, `port`, `tokenValue`…), before anything starts.
  */
 export async function startGameLiftStreamsEmulator(
   options: GameLiftStreamsEmulatorOptions = {},
 ): Promise<GameLiftStreamsEmulator> {
+  checkEmulatorOptions(options);
   const fixedToken = options.tokenValue;
   if (fixedToken !== undefined) await checkTokenValue(fixedToken);
   const region = options.region ?? 'us-west-2';
@@ -240,9 +244,10 @@ export async function startGameLiftStreamsEmulator(
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent)
+      if (!res.headersSent) {
         sendError(res, 'InternalServerException', 'The emulator failed to handle the request.');
-      else res.destroy();
+        calls.push({ operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException' });
+      } else res.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -266,11 +271,14 @@ export async function startGameLiftStreamsEmulator(
     agent: getAgent,
     terminalSession,
     setStatus(next, reason) {
-      status = next;
+      status = checkEmulatedStatus(next);
+      if (reason !== undefined && typeof reason !== 'string') {
+        throw new AdminShellError('INVALID_ARGUMENT', 'statusReason must be a string.');
+      }
       statusReason = reason;
     },
     injectFault(fault) {
-      faults.push(fault);
+      faults.push(checkInjectedFault(fault));
     },
     async replaceTerminalSession() {
       const next = track((await getAgent()).createSession());

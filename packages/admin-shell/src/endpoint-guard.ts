@@ -1,0 +1,103 @@
+import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
+import { AdminShellError } from './errors.js';
+import { isLoopbackHost } from './loopback.js';
+import { printableText } from './printable-text.js';
+
+const ALLOWED_HTTP_HOSTS = 'http:// is allowed only for 127.0.0.1, ::1 or localhost';
+
+/**
+ * The endpoint rule: `https:`, or `http:` to a loopback host. `hostname` as `URL.hostname` gives it.
+ * @returns why the endpoint is refused, or `undefined` when it is allowed.
+ */
+function endpointProblem(protocol: string, hostname: string): string | undefined {
+  if (protocol === 'https:') return undefined;
+  const host = printableText(hostname, 100);
+  if (protocol !== 'http:') {
+    return `The endpoint URL must start with https:// or http://, not ${printableText(protocol, 20)}//.`;
+  }
+  if (isLoopbackHost(hostname)) return undefined;
+  return (
+    `The endpoint URL uses http:// for ${host}, which would send the signed request and the session token ` +
+    `in clear. Use https://; ${ALLOWED_HTTP_HOSTS}.`
+  );
+}
+
+/**
+ * Checks an explicit endpoint URL against the rule: `https://`, or `http://` to a loopback host.
+ * @throws {AdminShellError} `INVALID_ARGUMENT`.
+ */
+export function checkEndpoint(endpoint: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (cause) {
+    throw new AdminShellError(
+      'INVALID_ARGUMENT',
+      `The endpoint URL ${JSON.stringify(printableText(endpoint, 200))} is not a URL. Give e.g. ` +
+        'https://gameliftstreams.us-west-2.amazonaws.com.',
+      { cause },
+    );
+  }
+  const problem = endpointProblem(url.protocol, url.hostname);
+  if (problem !== undefined) throw new AdminShellError('INVALID_ARGUMENT', problem);
+}
+
+/** The name of the middleware that {@link guardClientEndpoint} adds. */
+export const ENDPOINT_GUARD_MIDDLEWARE = 'gameliftAdminShellEndpointGuard';
+
+/**
+ * Checks the target of one serialized request against the endpoint rule.
+ * @throws {AdminShellError} `INVALID_ARGUMENT`.
+ */
+function checkRequestTarget(request: unknown): void {
+  const { protocol, hostname } = (typeof request === 'object' && request !== null ? request : {}) as {
+    protocol?: unknown;
+    hostname?: unknown;
+  };
+  if (typeof protocol !== 'string' || typeof hostname !== 'string') {
+    throw new AdminShellError(
+      'INVALID_ARGUMENT',
+      'The request to GameLift Streams has no protocol and host to check; it was not sent.',
+    );
+  }
+  const scheme = `${protocol.toLowerCase().replace(/:$/, '')}:`;
+  // The SDK's requests carry URL host names, IPv6 in brackets; accept a bare IPv6 address too.
+  const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+  const problem = endpointProblem(scheme, host);
+  if (problem === undefined) return;
+  throw new AdminShellError(
+    'INVALID_ARGUMENT',
+    `${problem} Check the endpoint option (--endpoint-url), AWS_ENDPOINT_URL_GAMELIFTSTREAMS, ` +
+      'AWS_ENDPOINT_URL and the endpoint_url of the AWS profile. Nothing was sent.',
+  );
+}
+
+/**
+ * Makes every request of `client` obey the endpoint rule of {@link ClientSettings.endpoint}, wherever the SDK
+ * took the endpoint from (the `endpoint` setting, `AWS_ENDPOINT_URL_GAMELIFTSTREAMS`, `AWS_ENDPOINT_URL`,
+ * a profile's `endpoint_url`): a middleware named {@link ENDPOINT_GUARD_MIDDLEWARE}, at the end of the build
+ * step (before signing and before anything is sent), rejects the request otherwise. Adding it again to the
+ * same client does nothing.
+ * @throws {AdminShellError} `INVALID_ARGUMENT` when `client` is not a GameLiftStreamsClient; each refused
+ *   request rejects with `INVALID_ARGUMENT`.
+ */
+export function guardClientEndpoint(client: GameLiftStreamsClient): void {
+  const stack = (client as { middlewareStack?: GameLiftStreamsClient['middlewareStack'] } | null)
+    ?.middlewareStack;
+  if (
+    typeof (client as { send?: unknown } | null)?.send !== 'function' ||
+    typeof stack?.add !== 'function' ||
+    typeof stack.identify !== 'function'
+  ) {
+    throw new AdminShellError('INVALID_ARGUMENT', 'client must be a GameLiftStreamsClient.');
+  }
+  const present = stack.identify().some((entry) => entry.split(' ')[0] === ENDPOINT_GUARD_MIDDLEWARE);
+  if (present) return;
+  stack.add(
+    (next) => (args) => {
+      checkRequestTarget((args as { request?: unknown }).request);
+      return next(args);
+    },
+    { name: ENDPOINT_GUARD_MIDDLEWARE, step: 'build', priority: 'low' },
+  );
+}
