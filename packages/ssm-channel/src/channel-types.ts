@@ -35,7 +35,7 @@ export type CloseReason =
   /** A fatal error; `error` says which. */
   | 'error';
 
-/** How a data channel ended; the value `DataChannel.closed` resolves with. */
+/** How a data channel ended; the value `DataChannel.whenClosed` resolves with. */
 export interface CloseInfo {
   reason: CloseReason;
   /** The `Output` text of `channel_closed`, when there was one. */

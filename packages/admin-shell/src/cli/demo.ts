@@ -48,7 +48,7 @@ process.stderr.write(
     'gamelift-admin-shell demo',
     `  GameLift Streams API emulator: ${emulator.endpoint} (stream group ${emulator.streamGroupId}, stream session ${emulator.streamSessionId})`,
     '  SSM agent emulator: a real shell on this machine, in a pseudo-terminal',
-    `  command: gamelift-admin-shell ${argv.join(' ')}`,
+    `  command: gamelift-admin-shell ${argv.map(shellQuoted).join(' ')}`,
     interactive ? "  Type `ls` to see this machine's files; `exit` or Enter ~ . ends the session.\n" : '',
   ].join('\n'),
 );
@@ -70,3 +70,8 @@ try {
 }
 if (interactive) process.stderr.write(`demo: the session ended (exit status ${code}).\n`);
 process.exit(code);
+
+/** `word` as a POSIX shell reads it back: unchanged when plain, else in single quotes. */
+function shellQuoted(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
