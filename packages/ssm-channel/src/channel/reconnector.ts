@@ -108,21 +108,28 @@ export class Reconnector {
     const { signal } = this.#hooks;
     const timeoutMs = this.#policy.callbackTimeoutMs;
     const call = new AbortController();
-    const stop = (): void => call.abort(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const error = new SsmChannelError(
-          'RECONNECT_FAILED',
-          `the reconnect callback did not answer within ${timeoutMs} ms`,
-        );
+    let stop = (): void => undefined;
+    // Settles when the channel ends or the time is up, whether or not the callback honours its signal.
+    const cutShort = new Promise<never>((_resolve, reject) => {
+      const end = (error: unknown): void => {
         call.abort(error);
         reject(error);
+      };
+      stop = () => end(new SsmChannelError('ABORTED', 'the channel closed while reconnecting'));
+      timer = setTimeout(() => {
+        end(
+          new SsmChannelError(
+            'RECONNECT_FAILED',
+            `the reconnect callback did not answer within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
     });
+    signal.addEventListener('abort', stop, { once: true });
+    if (signal.aborted) stop();
     try {
-      return await Promise.race([this.#hooks.reconnect({ attempt, signal: call.signal }), timedOut]);
+      return await Promise.race([this.#hooks.reconnect({ attempt, signal: call.signal }), cutShort]);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
