@@ -2,7 +2,7 @@
  * The `DataChannel` Duplex: the client engine wired to the `ws` transport, timers and Node streams.
  * Nothing here parses bytes; the engine decides, this file moves bytes and events between the layers.
  */
-import { Duplex, Readable } from 'node:stream';
+import { Duplex, type Readable } from 'node:stream';
 import type { ChannelStats, CloseInfo, StreamCredentials, TerminalSize } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
@@ -15,7 +15,7 @@ import {
 import { openTransport, type Transport } from '../transport/ws-transport.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { type ConnectDataChannelOptions, engineLimits, transportSettings } from './options.js';
-import { OutputFeed } from './output-feed.js';
+import { FeedReadable, OutputFeed } from './output-feed.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { Reconnector } from './reconnector.js';
 
@@ -80,10 +80,11 @@ export class DataChannel extends Duplex {
     this.whenClosed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    this.stderr = new Readable({ highWaterMark: 0, read: () => this.#stderrFeed.pull() });
     const onFull = (): void => this.#applyBackpressure();
+    const stderr = new FeedReadable(budget, onFull);
+    this.stderr = stderr;
     this.#stdoutFeed = new OutputFeed(this, budget, onFull);
-    this.#stderrFeed = new OutputFeed(this.stderr, budget, onFull);
+    this.#stderrFeed = stderr.feed;
     const now = (): number => performance.now();
     const reconnect = options.reconnect;
     this.#reconnector =
@@ -202,6 +203,13 @@ export class DataChannel extends Duplex {
 
   override _read(): void {
     this.#stdoutFeed.pull();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of Readable.read
+  override read(size?: number): any {
+    const chunk: unknown = super.read(size);
+    this.#stdoutFeed.drained();
+    return chunk;
   }
 
   /**

@@ -2,7 +2,7 @@
  * Feeds received output into a `Readable` on demand, holding what its reader has not asked for yet within a
  * memory budget.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * Memory charged for each held piece of output besides its bytes: the Buffer object, the list entry and the
@@ -15,12 +15,12 @@ export const PIECE_CHARGE_BYTES = 320;
 const MAX_PIECES = 256;
 
 /**
- * Output for one `Readable` (created with `highWaterMark: 0`, its `_read` calling {@link OutputFeed.pull}).
- * A payload that arrives while the reader waits goes straight to `push()`, without a copy. Payloads that
- * arrive meanwhile are held (views of their frames, compacted by a copy at {@link MAX_PIECES}) and handed over
- * as one chunk at the next `pull()`. So the stream's own buffer holds at most about one chunk, and what is held
- * here is counted as bytes plus {@link PIECE_CHARGE_BYTES} per piece: at `budget`, `onFull(true)`; once the
- * reader took everything, `onFull(false)`.
+ * Output for one `Readable` (created with `highWaterMark: 0`; its `_read` calls {@link OutputFeed.pull} and
+ * each `read()` {@link OutputFeed.drained}). A payload that arrives while the reader waits goes straight to
+ * `push()`, without a copy. Payloads that arrive meanwhile are held (views of their frames, compacted by a
+ * copy at {@link MAX_PIECES}) and handed over as one chunk when the reader asks again. So the stream's own
+ * buffer holds at most about one chunk, and what is held here is counted as bytes plus
+ * {@link PIECE_CHARGE_BYTES} per piece: at `budget`, `onFull(true)`; once the reader took it, `onFull(false)`.
  */
 export class OutputFeed {
   readonly #stream: Readable;
@@ -28,7 +28,7 @@ export class OutputFeed {
   readonly #onFull: (full: boolean) => void;
   #pieces: Buffer[] = [];
   #bytes = 0;
-  /** The reader asked for data (`pull()`) and nothing was pushed since. */
+  /** The reader waits: it asked for data, or read the stream empty, and nothing readable came since. */
   #wanted = false;
   #full = false;
 
@@ -45,9 +45,10 @@ export class OutputFeed {
 
   /** Takes one payload (a view that the transport never reuses). A 'data' listener's exception propagates. */
   deliver(bytes: Buffer): void {
+    // Nothing to hand over; and a stream that was destroyed has no reader to hold anything for.
+    if (bytes.length === 0 || this.#stream.destroyed) return;
     if (this.#wanted && this.#pieces.length === 0) {
-      this.#wanted = false;
-      this.#stream.push(bytes);
+      this.#push(bytes);
       return;
     }
     const pieces = this.#pieces;
@@ -66,8 +67,23 @@ export class OutputFeed {
       this.#wanted = true;
       return;
     }
-    this.#wanted = false;
-    this.#stream.push(this.#takeAll());
+    this.#push(this.#takeAll());
+    this.#notFull();
+  }
+
+  /**
+   * Called after each `read()` of the stream: once that left it empty, the reader is ready for more, even
+   * one that reads once per 'readable' event (Node asks `_read` again only when a read wants more than the
+   * stream holds).
+   */
+  drained(): void {
+    if (this.#stream.readableLength === 0 && !this.#stream.destroyed) this.pull();
+  }
+
+  /** Drops what is held (the stream was destroyed: nobody will read it). */
+  discard(): void {
+    this.#pieces = [];
+    this.#bytes = 0;
     this.#notFull();
   }
 
@@ -76,6 +92,14 @@ export class OutputFeed {
     if (this.#pieces.length > 0) this.#stream.push(this.#takeAll());
     this.#stream.push(null);
     this.#notFull();
+  }
+
+  #push(chunk: Buffer): void {
+    const stream = this.#stream;
+    stream.push(chunk);
+    // A push can leave nothing readable (after setEncoding(), part of a multi-byte character): then the
+    // reader still waits. In flowing mode the chunk went straight to 'data': the reader waits for more too.
+    this.#wanted = stream.readableLength === 0;
   }
 
   #takeAll(): Buffer {
@@ -90,5 +114,27 @@ export class OutputFeed {
     if (!this.#full) return;
     this.#full = false;
     this.#onFull(false);
+  }
+}
+
+/** A `Readable` fed by an {@link OutputFeed} it owns (the `stderr` of a data channel). */
+export class FeedReadable extends Readable {
+  readonly feed: OutputFeed;
+
+  constructor(budget: number, onFull: (full: boolean) => void) {
+    super({ highWaterMark: 0 });
+    this.feed = new OutputFeed(this, budget, onFull);
+    this.once('close', () => this.feed.discard());
+  }
+
+  override _read(): void {
+    this.feed.pull();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of Readable.read
+  override read(size?: number): any {
+    const chunk: unknown = super.read(size);
+    this.feed.drained();
+    return chunk;
   }
 }

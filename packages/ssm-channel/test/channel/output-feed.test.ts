@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { OutputFeed, PIECE_CHARGE_BYTES } from '../../src/channel/output-feed.js';
+import { FeedReadable, OutputFeed, PIECE_CHARGE_BYTES } from '../../src/channel/output-feed.js';
 
 function feedWithStream(budget: number): { feed: OutputFeed; stream: Readable; fullChanges: boolean[] } {
   const fullChanges: boolean[] = [];
@@ -71,4 +71,66 @@ describe('OutputFeed', () => {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('last words');
   });
+
+  it('a push that leaves nothing readable (part of a UTF-8 character) keeps the reader waiting', async () => {
+    const stream = new FeedReadable(1 << 20, () => undefined);
+    stream.setEncoding('utf8');
+    const euro = Buffer.from('€');
+    const got: string[] = [];
+    const reading = (async () => {
+      for await (const text of stream) {
+        got.push(text as string);
+        if (got.join('') === 'a€b') return;
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    stream.feed.deliver(Buffer.from('a'));
+    await new Promise((resolve) => setImmediate(resolve));
+    stream.feed.deliver(euro.subarray(0, 1));
+    stream.feed.deliver(Buffer.alloc(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    stream.feed.deliver(euro.subarray(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    stream.feed.deliver(Buffer.from('b'));
+    // Before the fix the reader got 'a' and then nothing until the end of the stream.
+    await expect(Promise.race([reading.then(() => 'all'), delay(1_000).then(() => 'stuck')])).resolves.toBe(
+      'all',
+    );
+    stream.destroy();
+  });
+
+  it('a reader that reads once per readable event gets every payload', async () => {
+    const stream = new FeedReadable(1 << 20, () => undefined);
+    const got: Buffer[] = [];
+    stream.on('readable', () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk !== null) got.push(chunk);
+    });
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      stream.feed.deliver(Buffer.from(`line ${i}\n`));
+    }
+    await delay(50);
+    expect(Buffer.concat(got).toString()).toBe('line 0\nline 1\nline 2\nline 3\nline 4\n');
+    stream.destroy();
+  });
+
+  it('holds nothing for a destroyed stream, and lets go of what it held when the stream is destroyed', async () => {
+    const changes: boolean[] = [];
+    const stream = new FeedReadable(2 * (4 + PIECE_CHARGE_BYTES), (full) => changes.push(full));
+    stream.feed.deliver(Buffer.from('held'));
+    stream.feed.deliver(Buffer.from('held'));
+    expect(stream.feed.full).toBe(true);
+    stream.destroy();
+    await new Promise((resolve) => stream.once('close', resolve));
+    expect(stream.feed.full).toBe(false);
+    stream.feed.deliver(Buffer.from('more'));
+    stream.feed.deliver(Buffer.from('more'));
+    expect(stream.feed.full).toBe(false);
+    expect(changes).toEqual([true, false]);
+  });
 });
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
