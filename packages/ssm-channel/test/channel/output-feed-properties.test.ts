@@ -44,7 +44,7 @@ const mode = fc.constantFrom('flowing', 'paused', 'readable-once');
 describe('OutputFeed with random readers', () => {
   it('delivers every byte once, in order, and holds no more than the budget while full', async () => {
     await fc.assert(
-      fc.asyncProperty(mode, fc.array(step, { maxLength: 120 }), async (how, steps) => {
+      fc.asyncProperty(mode, fc.array(step, { maxLength: 120, size: 'max' }), async (how, steps) => {
         let full = false;
         const stream = new FeedReadable(BUDGET, (isFull) => {
           full = isFull;
