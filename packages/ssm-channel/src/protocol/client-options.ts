@@ -160,8 +160,13 @@ function invalid(message: string): SsmChannelError {
  * @throws {SsmChannelError} `INVALID_ARGUMENT`
  */
 export function checkTerminalSize(cols: number, rows: number): void {
-  const ok = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 0xffff;
-  if (!ok(cols) || !ok(rows)) throw invalid('cols and rows must be integers in 1..65535');
+  if (!isTerminalDimension(cols) || !isTerminalDimension(rows)) {
+    throw invalid('cols and rows must be integers in 1..65535');
+  }
+}
+
+function isTerminalDimension(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 0xffff;
 }
 
 /**
@@ -178,7 +183,12 @@ export function resolveClientOptions(options: ClientEngineOptions): ResolvedClie
   const d = ClientEngineDefaults;
   const io = resolveEngineIo(options);
   const size = options.terminalSize;
-  if (size !== undefined) checkTerminalSize(size.cols, size.rows);
+  if (size !== undefined && (typeof size !== 'object' || size === null)) {
+    throw invalid('terminalSize must be an object { cols, rows }');
+  }
+  if (size !== undefined && !(isTerminalDimension(size.cols) && isTerminalDimension(size.rows))) {
+    throw invalid('terminalSize: cols and rows must be integers in 1..65535');
+  }
   const clientVersion = options.clientVersion ?? d.clientVersion;
   if (typeof clientVersion !== 'string' || clientVersion === '')
     throw invalid('clientVersion must be a string');

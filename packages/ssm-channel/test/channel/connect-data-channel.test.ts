@@ -396,6 +396,7 @@ describe('option bounds', () => {
         expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
       );
     }
+    expect(() => checkChannelSettings({ terminalSize: { cols: 0, rows: 24 } })).toThrow(/^terminalSize: /);
     expect(() =>
       checkChannelSettings({
         terminalSize: { cols: 80, rows: 24 },
