@@ -15,10 +15,11 @@ export type { AdminShellLogger } from './logger.js';
 export type {
   AdminShell,
   AdminShellInfo,
-  ChannelSettings,
+  ApiOptions,
+  ChannelOptions,
   OpenAdminShellOptions,
 } from './open-admin-shell.js';
-export { OPEN_DEFAULTS, openAdminShell } from './open-admin-shell.js';
+export { openAdminShell } from './open-admin-shell.js';
 export type { ClientSettings } from './sdk-client.js';
 export { CLIENT_DEFAULTS, createGameLiftStreamsClient } from './sdk-client.js';
 export { SHELL_READY_STATUSES } from './session-status.js';

@@ -97,8 +97,12 @@ describe('an endpoint that accepts the connection and never answers', () => {
     const client = new GameLiftStreamsClient({ region: 'us-west-2' });
     clients.push(client);
     expect(() =>
-      openAdminShell({ client, streamGroupId: 'sg-1AB2C3De4', streamSessionId: 'S1', requestTimeoutMs: 5 }),
-    ).toThrow(/Pass either client or requestTimeoutMs/);
+      openAdminShell({
+        api: { client, region: 'us-west-2' },
+        streamGroupId: 'sg-1AB2C3De4',
+        streamSessionId: 'S1',
+      }),
+    ).toThrow(/Pass either api.client or api.region/);
   });
 });
 
@@ -153,8 +157,7 @@ describe('http:// endpoints', () => {
       openAdminShell({
         streamGroupId: 'sg-1AB2C3De4',
         streamSessionId: 'ABC123def4567',
-        region: 'us-west-2',
-        endpoint: 'http://gameliftstreams.example.com',
+        api: { region: 'us-west-2', endpoint: 'http://gameliftstreams.example.com' },
       }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

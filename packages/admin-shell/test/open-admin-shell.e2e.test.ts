@@ -61,9 +61,7 @@ async function open(em: GameLiftStreamsEmulator, extra: Partial<Parameters<typeo
   const shell = await openAdminShell({
     streamGroupId: em.streamGroupId,
     streamSessionId: em.streamSessionId,
-    region: em.region,
-    endpoint: em.endpoint,
-    credentials: CREDS,
+    api: { region: em.region, endpoint: em.endpoint, credentials: CREDS },
     ...extra,
   });
   shells.push(shell);
@@ -103,10 +101,12 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     try {
       const progress: string[] = [];
       const shell = await openAdminShell({
-        client,
         streamGroupId: em.streamGroupArn,
         streamSessionId: em.streamSessionArn,
-        retry: { initialDelayMs: 10, maxDelayMs: 20, onRetry: (p) => progress.push(p.reason) },
+        api: {
+          client,
+          retry: { initialDelayMs: 10, maxDelayMs: 20, onRetry: (p) => progress.push(p.reason) },
+        },
       });
       shells.push(shell);
       shell.on('error', () => {});
@@ -128,7 +128,7 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     });
     try {
       const error = await openAdminShell({
-        client,
+        api: { client },
         streamGroupId: em.streamGroupArn,
         streamSessionId: em.streamSessionId,
       }).catch((e: unknown) => e);
@@ -147,10 +147,9 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
       openAdminShell({
         streamGroupId: em.streamGroupId,
         streamSessionId: em.streamSessionId,
-        client: new GameLiftStreamsClient({}),
-        region: 'us-west-2',
+        api: { client: new GameLiftStreamsClient({}), region: 'us-west-2' },
       }),
-    ).toThrow(/either client or region/);
+    ).toThrow(/either api.client or api.region/);
     expect(em.calls).toHaveLength(0);
   });
 
@@ -234,9 +233,7 @@ describe('the README library example', () => {
     const shell = await openAdminShell({
       streamGroupId: em.streamGroupId,
       streamSessionId: em.streamSessionId,
-      region: em.region,
-      endpoint: em.endpoint,
-      credentials: CREDS,
+      api: { region: em.region, endpoint: em.endpoint, credentials: CREDS },
       signal: controller.signal,
     });
     shells.push(shell);

@@ -1,10 +1,15 @@
 export { connectDataChannel } from './channel/connect-data-channel.js';
 export { DataChannel, type SessionInfo } from './channel/data-channel.js';
 export {
+  CHANNEL_DEFAULTS,
+  type ChannelLimits,
+  type ChannelTimeouts,
   type ConnectDataChannelOptions,
   checkChannelSettings,
   type DataChannelSettings,
+  type ReconnectOptions,
 } from './channel/options.js';
+export { RECONNECT_RATE } from './channel/reconnect-policy.js';
 export type {
   ChannelLogger,
   ChannelStats,

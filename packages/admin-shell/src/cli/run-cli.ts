@@ -97,21 +97,23 @@ export async function runCli(
     shell = await openAdminShell({
       streamGroupId,
       streamSessionId: args.streamSession,
-      ...(args.region === undefined ? {} : { region: args.region }),
-      ...(args.profile === undefined ? {} : { profile: args.profile }),
-      ...(args.endpointUrl === undefined ? {} : { endpoint: args.endpointUrl }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(logger === undefined ? {} : { logger }),
       terminalSize: localTerminalSize(io) ?? DEFAULT_TERMINAL_SIZE,
-      retry: {
-        ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
-        onRetry: (progress) => {
-          if (waitingSaid || verbose) return;
-          waitingSaid = true;
-          const what = progress.reason === 'not_ready' ? 'is not ready yet' : 'API is throttling';
-          diag.say(
-            `the admin shell ${what}; retrying for up to ${Math.round(progress.maxWaitMs / 1000)} s...`,
-          );
+      api: {
+        ...(args.region === undefined ? {} : { region: args.region }),
+        ...(args.profile === undefined ? {} : { profile: args.profile }),
+        ...(args.endpointUrl === undefined ? {} : { endpoint: args.endpointUrl }),
+        retry: {
+          ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+          onRetry: (progress) => {
+            if (waitingSaid || verbose) return;
+            waitingSaid = true;
+            const what = progress.reason === 'not_ready' ? 'is not ready yet' : 'API is throttling';
+            diag.say(
+              `the admin shell ${what}; retrying for up to ${Math.round(progress.maxWaitMs / 1000)} s...`,
+            );
+          },
         },
       },
     });

@@ -7,6 +7,7 @@
 
 /** What the receiver needs to know of one sequenced stream message. */
 export interface StreamMessage {
+  readonly messageType: string;
   readonly sequenceNumber: number;
   readonly messageId: string;
   readonly payloadType: number;

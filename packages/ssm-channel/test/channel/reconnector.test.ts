@@ -10,9 +10,14 @@ function reconnector(
   failures: SsmChannelError[],
 ): Reconnector {
   return new Reconnector(
-    { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, callbackTimeoutMs: 600_000 },
     {
-      reconnect,
+      credentials: reconnect,
+      maxAttempts: 2,
+      initialDelayMs: 1,
+      maxDelayMs: 1,
+      credentialsTimeoutMs: 600_000,
+    },
+    {
       connect: () => Promise.resolve(),
       fail: (error) => failures.push(error),
       now: () => performance.now(),
@@ -62,12 +67,17 @@ describe('Reconnector', () => {
     const failures: SsmChannelError[] = [];
     let rejectLate!: (error: Error) => void;
     const loop = new Reconnector(
-      { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1, callbackTimeoutMs: 20 },
       {
-        reconnect: () =>
+        credentials: () =>
           new Promise((_resolve, reject) => {
             rejectLate = reject;
           }),
+        maxAttempts: 2,
+        initialDelayMs: 1,
+        maxDelayMs: 1,
+        credentialsTimeoutMs: 20,
+      },
+      {
         connect: () => Promise.resolve(),
         fail: (error) => failures.push(error),
         now: () => performance.now(),

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { encodeOpenDataChannel } from '../../src/codec/payloads/open-data-channel.js';
 import type { SsmChannelError } from '../../src/errors.js';
 import { startAgentEmulator } from '../../src/testing/index.js';
+import { TRANSPORT_DEFAULTS } from '../../src/transport/transport-options.js';
 import { openTransport } from '../../src/transport/ws-transport.js';
 import { useEmulatorTestbed } from './emulator-testbed.js';
 
@@ -126,12 +127,16 @@ describe('agent emulator with the transport', () => {
     const closed = new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
     });
-    const transport = await openTransport({
-      streamUrl: emulator.url,
-      openFrame: openFrame('wrong'),
-      onFrame: () => {},
-      onClose: resolveClosed,
-    });
+    const transport = await openTransport(
+      {
+        streamUrl: emulator.url,
+        openFrame: openFrame('wrong'),
+        onFrame: () => {},
+        onDrain: () => {},
+        onClose: resolveClosed,
+      },
+      TRANSPORT_DEFAULTS,
+    );
     expect((await closed).code).toBe('AUTH_FAILED');
     await transport.close();
   });
@@ -143,17 +148,23 @@ describe('agent emulator with the transport', () => {
     const closed = new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
     });
-    const transport = await openTransport({
-      streamUrl: emulator.url,
-      openFrame: openFrame(emulator.tokenValue),
-      onFrame: () => {},
-      onClose: resolveClosed,
-      pingIntervalMs: 30,
-      pongTimeoutMs: 60,
-    });
+    let lost = false;
+    const transport = await openTransport(
+      {
+        streamUrl: emulator.url,
+        openFrame: openFrame(emulator.tokenValue),
+        onFrame: () => {},
+        onDrain: () => {},
+        onClose: (error) => {
+          lost = true;
+          resolveClosed(error);
+        },
+      },
+      { ...TRANSPORT_DEFAULTS, pingIntervalMs: 30, pongMs: 60 },
+    );
     await connected;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(transport.state).toBe('open');
+    expect(lost).toBe(false);
     emulator.stall();
     expect((await closed).code).toBe('PEER_UNRESPONSIVE');
     expect(emulator.stats().faults.stalls).toBe(1);

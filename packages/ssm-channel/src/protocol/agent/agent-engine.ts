@@ -22,12 +22,10 @@ import { encodeHandshakeRequest } from '../../codec/payloads/handshake-request.j
 import { decodeHandshakeResponse, type HandshakeResponse } from '../../codec/payloads/handshake-response.js';
 import { decodeTerminalSize } from '../../codec/payloads/terminal-size.js';
 import { SsmChannelError, SsmProtocolError } from '../../errors.js';
-import { encodeAckFrame } from '../ack-frame.js';
 import { assertNever } from '../assert-never.js';
 import { checkBound } from '../bounds.js';
 import { type EngineIo, resolveEngineIo } from '../engine-io.js';
 import { StreamLink } from '../stream-link.js';
-import type { StreamMessage } from '../stream-receiver.js';
 import type { AgentEngine } from './agent-api.js';
 import { buildHandshakeRequest, judgeHandshakeResponse } from './agent-handshake.js';
 import {
@@ -57,7 +55,7 @@ class AgentEngineImpl implements AgentEngine {
   readonly #handshakeTimeoutMs: number;
   readonly #maxPendingBytes: number;
   readonly #maxPayload: number;
-  readonly #link: StreamLink<StreamMessage>;
+  readonly #link: StreamLink;
   #inputPaused = false;
   #handshakeStartedAt = 0;
   #handshakeDeadline: number | undefined;
@@ -120,7 +118,6 @@ class AgentEngineImpl implements AgentEngine {
       this.#c,
       {
         consume: (payloadType, payload) => this.#consume(payloadType, payload),
-        encodeAck: encodeInputAck,
         pump: () => this.#pump(),
       },
       options,
@@ -422,9 +419,4 @@ class AgentEngineImpl implements AgentEngine {
     this.#end('failed');
     this.#cb.onError?.(error);
   }
-}
-
-/** Acknowledges an `input_stream_data` message of the client. */
-function encodeInputAck(io: EngineIo, message: StreamMessage): Uint8Array {
-  return encodeAckFrame(io, MessageType.InputStreamData, message.sequenceNumber, message.messageId);
 }
