@@ -33,11 +33,19 @@ export type AdminShellErrorCode =
   | 'ABORTED'
   | 'COMMAND_INCOMPLETE';
 
+/** The brand every copy of the package marks its errors with (a registered symbol). */
+const BRAND = Symbol.for('gamelift-admin-shell.AdminShellError');
+
 /**
  * The one error class of `gamelift-admin-shell`. `cause` keeps the SDK exception or the `SsmChannelError`
  * underneath, when there is one.
  */
 export class AdminShellError extends Error {
+  /** By brand, not prototype: an error made by another copy of the package is an `AdminShellError` too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   override name = 'AdminShellError';
   /** A stable identifier of the failure; the package README lists every code. */
   readonly code: AdminShellErrorCode;
@@ -45,15 +53,11 @@ export class AdminShellError extends Error {
   constructor(code: AdminShellErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
-/** True when `value` is an {@link AdminShellError} (also across package copies, by shape). */
+/** True when `value` is an {@link AdminShellError}, also one made by another copy of the package. */
 export function isAdminShellError(value: unknown): value is AdminShellError {
-  return (
-    value instanceof AdminShellError ||
-    (value instanceof Error &&
-      value.name === 'AdminShellError' &&
-      typeof (value as { code?: unknown }).code === 'string')
-  );
+  return value instanceof AdminShellError;
 }

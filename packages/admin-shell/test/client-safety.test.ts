@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requestAdminShellAccess } from '../src/access-request.js';
 import { AdminShellError } from '../src/errors.js';
 import { checkIdentifiers } from '../src/identifiers.js';
-import { isLoopbackHost } from '../src/loopback.js';
 import { openAdminShell } from '../src/open-admin-shell.js';
 import { CLIENT_DEFAULTS, createGameLiftStreamsClient } from '../src/sdk-client.js';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
@@ -141,15 +140,6 @@ describe('http:// endpoints', () => {
       expect((error as Error).message).toContain('Use https://');
       expect((error as Error).message).toContain('in clear');
     }
-  });
-
-  it('isLoopbackHost reads URL host names', () => {
-    expect(isLoopbackHost('127.255.0.1')).toBe(true);
-    expect(isLoopbackHost('[::1]')).toBe(true);
-    expect(isLoopbackHost('::1')).toBe(false); // not a URL host name: URL always brackets IPv6
-    expect(isLoopbackHost('localhost')).toBe(true);
-    expect(isLoopbackHost('example.localhost')).toBe(false);
-    expect(isLoopbackHost('1.127.0.0')).toBe(false);
   });
 
   it('openAdminShell refuses a non-loopback http:// endpoint before any call', () => {

@@ -72,3 +72,4 @@ export {
   RetransmitConstants,
   SessionType,
 } from './protocol/index.js';
+export { checkStreamUrl, isLoopbackHost, judgeUrl } from './transport/url-policy.js';

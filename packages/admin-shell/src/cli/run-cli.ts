@@ -1,3 +1,4 @@
+import { SsmChannelError } from 'ssm-channel';
 import { isAdminShellError } from '../errors.js';
 import { parseStreamSessionIdentifier } from '../identifiers.js';
 import { type AdminShell, openAdminShell } from '../open-admin-shell.js';
@@ -30,8 +31,7 @@ export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolea
     diag.say(error.message);
     return exitCodeFor(error.code);
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && typeof code === 'string' && error.name.startsWith('Ssm')) {
+  if (error instanceof SsmChannelError) {
     const failure = explainFailure(error);
     diag.say(failure.message);
     return exitCodeFor(failure.code);

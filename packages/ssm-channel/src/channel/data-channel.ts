@@ -17,7 +17,7 @@
  */
 import { Duplex, type Readable } from 'node:stream';
 import type { ChannelStats, CloseInfo, StreamCredentials, TerminalSize } from '../channel-types.js';
-import { SsmChannelError } from '../errors.js';
+import { peerText, SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
 import type { EngineCloseInfo, SessionStartInfo } from '../protocol/client-options.js';
 import { openTransport, type Transport } from '../transport/ws-transport.js';
@@ -387,7 +387,7 @@ function failureInfo(error: SsmChannelError): CloseInfo {
 function closedBeforeStartMessage(info: CloseInfo): string {
   return info.output === undefined || info.output === ''
     ? 'the service closed the data channel before the session started'
-    : `the service closed the data channel before the session started: ${info.output}`;
+    : `the service closed the data channel before the session started: ${peerText(info.output)}`;
 }
 
 function toChannelError(error: Error): SsmChannelError {

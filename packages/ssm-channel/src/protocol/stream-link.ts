@@ -6,12 +6,9 @@
  * the stream part of the stats.
  *
  * Receive hot path (stream message -> consume -> ack): the consumer handed to the receiver is built once, and
- * each ack is one `encodeAgentMessage` of an `encodeAcknowledge` payload.
+ * each ack is one `encodeAcknowledgeMessage`.
  */
-import type { AgentMessageInit } from '../codec/agent-message.js';
-import { encodeAgentMessage } from '../codec/agent-message-encode.js';
-import { HeaderFlag, MessageType, PayloadType } from '../codec/constants.js';
-import { encodeAcknowledge } from '../codec/payloads/acknowledge.js';
+import { encodeAcknowledgeMessage } from '../codec/ack-message.js';
 import type { EngineIo } from './engine-io.js';
 import { PendingInput } from './pending-input.js';
 import { type ReorderLimits, type StreamMessage, StreamReceiver } from './stream-receiver.js';
@@ -202,25 +199,13 @@ export class StreamLink {
     this.pending.clear();
   }
 
-  /** Acknowledges `message` (§8): SequenceNumber 0, Flags 3, PayloadType 0, the JSON naming it. */
+  /** Acknowledges `message` (§8). */
   #ack(message: StreamMessage): void {
     if (!this.#up) return;
     this.#counters.acksOut += 1;
     const io = this.#io;
-    const init: AgentMessageInit = {
-      messageType: MessageType.Acknowledge,
-      sequenceNumber: 0,
-      flags: HeaderFlag.Ack,
-      payloadType: PayloadType.Undefined,
-      createdDate: io.wallClock(),
-      payload: encodeAcknowledge({
-        acknowledgedMessageType: message.messageType,
-        acknowledgedMessageId: message.messageId,
-        acknowledgedMessageSequenceNumber: message.sequenceNumber,
-      }),
-    };
     // Nobody refers back to an ack's own id: the encoder draws one, unless ids are injected (reproducible runs).
-    if (io.defaultIds !== true) init.messageId = io.randomId();
-    this.sender.send(encodeAgentMessage(init));
+    const id = io.defaultIds === true ? undefined : io.randomId();
+    this.sender.send(encodeAcknowledgeMessage(message, io.wallClock(), id));
   }
 }

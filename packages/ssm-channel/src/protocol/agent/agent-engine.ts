@@ -12,7 +12,7 @@
  * calling `onTimer()`. Service-side frames (channel_closed, publication control) come from
  * `service-frames.ts`, or `closeChannel()`.
  */
-import { decodeAgentMessage } from '../../codec/agent-message-decode.js';
+import { type AgentFrame, decodeAgentFrame } from '../../codec/agent-frame.js';
 import { MessageType, PayloadType } from '../../codec/constants.js';
 import { decodeAcknowledge } from '../../codec/payloads/acknowledge.js';
 import { encodeExitCode } from '../../codec/payloads/exit-code.js';
@@ -149,10 +149,10 @@ class AgentEngineImpl implements AgentEngine {
       c.ignored += 1;
       return;
     }
-    let message: ReturnType<typeof decodeAgentMessage>;
+    let message: AgentFrame;
     try {
       // The agent never checks digests; this engine does, so corrupted test frames are dropped.
-      message = decodeAgentMessage(frame);
+      message = decodeAgentFrame(frame);
     } catch {
       c.droppedFrames += 1;
       return;
