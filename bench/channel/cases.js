@@ -157,7 +157,11 @@ export async function outputBare(agent, { messages, payload = 1024, timeoutMs = 
 function rate({ t0, t1, cpu, got, first }) {
   const ms = t1 - t0;
   const mb = (got - first) / 1e6;
-  return { mbPerS: mb / ms * 1000, ms, cpuMsPerMB: cpu === undefined ? undefined : (cpu.user + cpu.system) / 1000 / mb };
+  return {
+    mbPerS: (mb / ms) * 1000,
+    ms,
+    cpuMsPerMB: cpu === undefined ? undefined : (cpu.user + cpu.system) / 1000 / mb,
+  };
 }
 
 /** `bytes` of a fixed pattern, in `chunk`-byte pieces. */

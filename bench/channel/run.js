@@ -131,8 +131,11 @@ async function interleaved(name, ours, bare, extra) {
       bareCpu: b.cpuMsPerMB,
     });
     if (extra !== undefined) extras.push(extra(b.mbPerS));
-    const cpu = o.cpuMsPerMB === undefined ? '' : ` (CPU ${fmt(o.cpuMsPerMB, 2)} vs ${fmt(b.cpuMsPerMB, 2)} ms/MB)`;
-    log(`  ${name} round ${round + 1}/${ROUNDS}: ours ${fmt(o.mbPerS)} MB/s, bare ws ${fmt(b.mbPerS)} MB/s${cpu}`);
+    const cpu =
+      o.cpuMsPerMB === undefined ? '' : ` (CPU ${fmt(o.cpuMsPerMB, 2)} vs ${fmt(b.cpuMsPerMB, 2)} ms/MB)`;
+    log(
+      `  ${name} round ${round + 1}/${ROUNDS}: ours ${fmt(o.mbPerS)} MB/s, bare ws ${fmt(b.mbPerS)} MB/s${cpu}`,
+    );
   }
   const cpuRows = rows.filter((r) => r.oursCpu !== undefined);
   return {

@@ -79,7 +79,7 @@ describe('StreamReceiver', () => {
             r.receive({
               messageType: 'output_stream_data',
               sequenceNumber: seq,
-              messageId: 'm',
+              frame: new Uint8Array(120),
               payloadType: 1,
               payload: new Uint8Array([seq]),
             });
@@ -108,7 +108,7 @@ describe('StreamReceiver', () => {
     r.receive({
       messageType: 'm',
       sequenceNumber: 1,
-      messageId: 'm',
+      frame: new Uint8Array(120),
       payloadType: 1,
       payload: frame.subarray(1),
     });
@@ -116,7 +116,7 @@ describe('StreamReceiver', () => {
     r.receive({
       messageType: 'm',
       sequenceNumber: 0,
-      messageId: 'm',
+      frame: new Uint8Array(120),
       payloadType: 1,
       payload: new Uint8Array([0]),
     });
