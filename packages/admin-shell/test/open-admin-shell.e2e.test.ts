@@ -248,3 +248,27 @@ describe('the README library example', () => {
     expect(errors[0]).toMatchObject({ code: 'ABORTED' });
   });
 });
+
+describe('a flapping connection', () => {
+  it('costs at most 3 API calls at once, then 10 a minute, however much each connection gets done', async () => {
+    // Every connection is cut after a few hundred bytes: each one gets a little done, then drops.
+    const em = await start({ agent: { faults: { cut: { afterBytes: 400, times: 10_000 } } } });
+    const shell = await open(em);
+    const callsAtOpen = em.calls.filter((c) => c.operation === 'CreateStreamSessionAdminShell').length;
+    const typing = setInterval(() => {
+      if (!shell.destroyed) shell.write('x');
+    }, 50);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+    } finally {
+      clearInterval(typing);
+    }
+    const calls =
+      em.calls.filter((c) => c.operation === 'CreateStreamSessionAdminShell').length - callsAtOpen;
+    const cuts = (await em.terminalSession()).stats().faults.cuts;
+    // Without the limit this made a call every 100-200 ms (31 in 5 s); with it, a burst of 3 and one at 6 s.
+    expect(cuts).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(4);
+  }, 30_000);
+});

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeOpenDataChannel } from '../../src/codec/payloads/open-data-channel.js';
 import type { SsmChannelError } from '../../src/errors.js';
-import { startAgentEmulator } from '../../src/testing/index.js';
+import {
+  type AgentEmulatorOptions,
+  type EmulatorFaultOptions,
+  startAgentEmulator,
+} from '../../src/testing/index.js';
 import { TRANSPORT_DEFAULTS } from '../../src/transport/transport-options.js';
 import { openTransport } from '../../src/transport/ws-transport.js';
 import { useEmulatorTestbed } from './emulator-testbed.js';
@@ -113,6 +117,17 @@ describe('agent emulator: tokens and connections', () => {
     await expect(startAgentEmulator({ tokenValidityMs: 0 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+    const bad: AgentEmulatorOptions[] = [
+      { faults: null as unknown as EmulatorFaultOptions },
+      { faults: 'drop' as unknown as EmulatorFaultOptions },
+      { faults: { uplinkBytesPerSecond: 0 } },
+      { greeting: 5 as unknown as string },
+    ];
+    for (const options of bad) {
+      await expect(startAgentEmulator(options), JSON.stringify(options)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+    }
   });
 });
 

@@ -25,7 +25,7 @@ import { SsmChannelError, SsmProtocolError } from '../../errors.js';
 import { assertNever } from '../assert-never.js';
 import { checkBound } from '../bounds.js';
 import { type EngineIo, resolveEngineIo } from '../engine-io.js';
-import { StreamLink } from '../stream-link.js';
+import { StreamLink, type StreamLinkStats } from '../stream-link.js';
 import type { AgentEngine } from './agent-api.js';
 import { buildHandshakeRequest, judgeHandshakeResponse } from './agent-handshake.js';
 import {
@@ -57,6 +57,7 @@ class AgentEngineImpl implements AgentEngine {
   readonly #maxPayload: number;
   readonly #link: StreamLink;
   #inputPaused = false;
+  #linkAtEnd: StreamLinkStats | undefined;
   #handshakeStartedAt = 0;
   #handshakeDeadline: number | undefined;
   readonly #c = {
@@ -267,7 +268,8 @@ class AgentEngineImpl implements AgentEngine {
   stats(): AgentEngineStats {
     return {
       phase: this.#phase,
-      ...this.#link.stats(),
+      // After the end, the window as it was then: what was never acknowledged shows as lost.
+      ...(this.#linkAtEnd ?? this.#link.stats()),
       ...this.#c,
       pendingOutputBytes: this.#link.pending.bytes,
     };
@@ -411,6 +413,7 @@ class AgentEngineImpl implements AgentEngine {
   #end(phase: 'closed' | 'failed'): void {
     this.#phase = phase;
     this.#handshakeDeadline = undefined;
+    this.#linkAtEnd = this.#link.stats();
     this.#link.clear();
   }
 
