@@ -9,6 +9,15 @@ import { join } from 'node:path';
 const packageDir = process.cwd();
 rmSync(join(packageDir, 'dist'), { recursive: true, force: true });
 const tsc = createRequire(join(packageDir, 'package.json')).resolve('typescript/bin/tsc');
-const args = ['-p', 'tsconfig.build.json', '--incremental', 'false', '--sourceMap', 'false', '--declarationMap', 'false'];
+const args = [
+  '-p',
+  'tsconfig.build.json',
+  '--incremental',
+  'false',
+  '--sourceMap',
+  'false',
+  '--declarationMap',
+  'false',
+];
 const run = spawnSync(process.execPath, [tsc, ...args], { cwd: packageDir, stdio: 'inherit' });
 process.exit(run.status ?? 1);
