@@ -1,6 +1,6 @@
 /**
- * The packages as a user gets them: both are packed (`pnpm pack`, which runs `prepack`) from a copy of their
- * sources, and the tarballs are installed with npm into a new project outside the workspace. That project
+ * The packages as a user gets them: both are packed (`pnpm pack`, which runs `prepack`) from a copy of the
+ * working tree (scripts/pack-copy.mjs), and the tarballs are installed with npm into a new project outside the workspace. That project
  * then runs the ESM script in `app/` against both emulators, the README snippets marked to run as written,
  * `require()` from CommonJS, `tsc --noEmit` under node16, bundler and nodenext (CommonJS) resolution, and the
  * installed `gamelift-admin-shell` command; publint and attw check both tarballs.
@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,15 +101,6 @@ function shown(result: Run): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
 
-/** pnpm as the suite was started with it (`pnpm test` sets npm_execpath), else through npx. */
-function pnpm(args: string[], cwd: string): Promise<Run> {
-  const execPath = process.env.npm_execpath;
-  if (execPath !== undefined && /pnpm/.test(basename(execPath))) {
-    return run(process.execPath, [execPath, ...args], { cwd, timeoutMs: 180_000 });
-  }
-  return run('npx', ['--yes', 'pnpm@10', ...args], { cwd, timeoutMs: 180_000 });
-}
-
 /** The entries of a .tgz (ustar, as npm and pnpm write it): name, mode and content. */
 function readTarball(path: string): Map<string, { mode: number; content: Buffer }> {
   const data = gunzipSync(readFileSync(path));
@@ -157,35 +148,24 @@ const figures: string[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'gamelift-admin-shell-packaging-'));
-  // Pack from a copy: prepack rebuilds dist/, which the other test files of the suite are using.
-  const stage = join(work, 'stage');
-  for (const file of [
-    'package.json',
-    'pnpm-workspace.yaml',
-    'tsconfig.base.json',
-    'scripts/clean-build.mjs',
-  ]) {
-    mkdirSync(dirname(join(stage, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(stage, file));
-  }
+  // Packed from a copy of the tree: prepack rebuilds dist/, which the other test files are using.
   const packStarted = performance.now();
-  const packs = PACKAGES.map(async ({ dir }) => {
-    const from = join(ROOT, 'packages', dir);
-    const to = join(stage, 'packages', dir);
-    cpSync(from, to, {
-      recursive: true,
-      filter: (source) => !/[/\\](node_modules|dist|test)$/.test(source) && !source.endsWith('.tsbuildinfo'),
-    });
-    // The compiler and the types the build needs, as the workspace installed them.
-    symlinkSync(join(from, 'node_modules'), join(to, 'node_modules'), 'dir');
-    const packed = await pnpm(['pack', '--pack-destination', join(work, 'tarballs')], to);
-    if (packed.code !== 0) throw new Error(`pnpm pack failed in packages/${dir}\n${shown(packed)}`);
-  });
-  await Promise.all(packs);
+  const packed = await run(
+    process.execPath,
+    [join(ROOT, 'scripts', 'pack-copy.mjs'), '--out', join(work, 'tarballs')],
+    {
+      cwd: ROOT,
+      env: process.env,
+      timeoutMs: 240_000,
+    },
+  );
+  if (packed.code !== 0) throw new Error(`packing failed\n${shown(packed)}`);
   figures.push(`pack ${((performance.now() - packStarted) / 1000).toFixed(1)} s`);
-  for (const { name } of PACKAGES) {
-    const version = versionOf(requireFromRoot, `./packages/${PACKAGES.find((p) => p.name === name)?.dir}`);
-    tarballs.set(name, join(work, 'tarballs', `${name}-${version}.tgz`));
+  for (const { dir, name } of PACKAGES) {
+    tarballs.set(
+      name,
+      join(work, 'tarballs', `${name}-${versionOf(requireFromRoot, `./packages/${dir}`)}.tgz`),
+    );
   }
 
   app = join(work, 'app');
