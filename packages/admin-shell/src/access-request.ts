@@ -39,7 +39,7 @@ export interface AccessRequestOptions {
    * @default 15_000
    */
   readonly callTimeoutMs?: number | undefined;
-  /** Clock, randomness and sleep of the retries, for tests. */
+  /** @internal Clock, randomness and sleep of the retries, for tests. */
   readonly runtime?: RetryRuntime;
 }
 

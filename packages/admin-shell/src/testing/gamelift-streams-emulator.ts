@@ -21,6 +21,8 @@ const IDENTIFIER = /^(?:[a-zA-Z0-9-]+|arn:aws:gameliftstreams:[^: ]*:[0-9]{12}:[
 const ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/([^/]+?)(\/access)?\/?$/;
 const MAX_BODY_BYTES = 64 * 1024;
 const NOT_READY_MESSAGE = 'The terminal connection to the stream session is not yet available.';
+/** The longest part of a failure's message quoted in the 500 answer. */
+const MAX_FAILURE_CHARS = 240;
 
 /**
  * Checks the `tokenValue` option with the agent emulator's rule, before anything starts.
@@ -35,6 +37,42 @@ async function checkTokenValue(value: string): Promise<void> {
   }
 }
 
+/**
+ * Starts the agent emulator behind the URLs, in `shell` mode. A missing `node-pty` or a bad `agent` option is
+ * refused here, when the API emulator starts, instead of as a 500 at the first call.
+ * @throws {AdminShellError} `INVALID_ARGUMENT`, with the agent emulator's error (which names the install
+ *   command of a missing `node-pty`) as its message and `cause`.
+ */
+async function startAgent(
+  options: GameLiftStreamsEmulatorOptions,
+  tokenValue?: string,
+): Promise<AgentEmulator> {
+  const { startAgentEmulator } = await import('ssm-channel/testing');
+  try {
+    return await startAgentEmulator({
+      ...options.agent,
+      ...(tokenValue === undefined ? {} : { tokenValue }),
+      mode: 'shell',
+    });
+  } catch (cause) {
+    throw new AdminShellError(
+      'INVALID_ARGUMENT',
+      `the agent emulator did not start: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** What the 500 answer of a request the emulator failed to handle says: the failure, code and message. */
+function failureText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const text = typeof code === 'string' && code.length > 0 ? `${code}: ${message}` : message;
+  return text.length > MAX_FAILURE_CHARS ? `${text.slice(0, MAX_FAILURE_CHARS - 3)}...` : text;
+}
+
 function randomId(length: number): string {
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => ALPHANUM[b % ALPHANUM.length]).join('');
@@ -46,9 +84,12 @@ function randomId(length: number): string {
  * and GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) in the
  * service's REST JSON shapes, errors included, and hands out URLs into an agent emulator that runs a real shell.
  * Every request must carry a SigV4 Authorization header (see {@link GameLiftStreamsEmulatorOptions.credentials}).
- * A request the emulator fails to handle is answered 500 InternalServerException and recorded in `calls`.
+ * The agent emulator behind the URLs starts with it (no shell runs before a client connects).
+ * A request the emulator fails to handle is answered 500 InternalServerException whose message says what
+ * failed, and recorded in `calls` with the error as `failure`.
  * @throws {AdminShellError} `INVALID_ARGUMENT` for a bad option (region, IDs, `status`, `notReadyTimes`,
- *   `faults`, `credentials`, `port`, `tokenValue`…), before anything starts.
+ *   `faults`, `credentials`, `port`, `tokenValue`, `agent`…), or when the agent emulator cannot run a shell
+ *   (`node-pty` missing: the message names the install command), before anything starts.
  */
 export async function startGameLiftStreamsEmulator(
   options: GameLiftStreamsEmulatorOptions = {},
@@ -69,22 +110,12 @@ export async function startGameLiftStreamsEmulator(
   const faults: InjectedFault[] = [...(options.faults ?? [])];
   const calls: EmulatorCall[] = [];
 
-  const startAgent = async (): Promise<AgentEmulator> => {
-    // Loaded on first use: the agent emulator brings node-pty, which error-path tests do not need.
-    const { startAgentEmulator } = await import('ssm-channel/testing');
-    return startAgentEmulator({
-      ...options.agent,
-      ...(fixedToken === undefined ? {} : { tokenValue: fixedToken }),
-      mode: 'shell',
-    });
-  };
-  let agent: Promise<AgentEmulator> | undefined;
+  const agent = await startAgent(options, fixedToken);
   let current: Promise<EmulatedSession> | undefined;
   let closed = false;
   const getAgent = (): Promise<AgentEmulator> => {
     if (closed) return Promise.reject(new Error('the emulator is closed'));
-    agent ??= startAgent();
-    return agent;
+    return Promise.resolve(agent);
   };
   // Like the service, a call after the terminal session has ended (its shell exited) starts a new one.
   let currentEnded = false;
@@ -243,20 +274,29 @@ export async function startGameLiftStreamsEmulator(
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((failure: unknown) => {
       if (!res.headersSent) {
-        sendError(res, 'InternalServerException', 'The emulator failed to handle the request.');
-        calls.push({ operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException' });
+        sendError(
+          res,
+          'InternalServerException',
+          `The emulator failed to handle the request: ${failureText(failure)}`,
+        );
+        calls.push({ operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException', failure });
       } else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await agent.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -291,8 +331,7 @@ export async function startGameLiftStreamsEmulator(
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      const started = await agent?.catch(() => undefined);
-      await started?.close();
+      await agent.close();
     },
   };
 }

@@ -85,7 +85,10 @@ export interface EmulatorFaultOptions {
   uplinkBytesPerSecond?: number;
 }
 
-/** Agent engine bounds passed through to the agent engine (see its documentation for the defaults). */
+/**
+ * Agent engine bounds passed through to the agent engine (see its documentation for the defaults).
+ * @interface
+ */
 export type EmulatorAgentLimits = Pick<
   AgentEngineOptions,
   | 'maxUnackedMessages'
