@@ -67,6 +67,7 @@ export function branded(value: unknown, mark: symbol): boolean {
  * `cause` keeps the underlying error where there is one. `instanceof` works across copies of the package.
  */
 export class SsmChannelError extends Error {
+  /** True for an error of this class (or a subclass), from any copy of the package: checked by brand. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return branded(value, CHANNEL_ERROR);
   }
@@ -87,6 +88,7 @@ export class SsmChannelError extends Error {
  * The codec throws nothing else for any input.
  */
 export class SsmProtocolError extends SsmChannelError {
+  /** True for an `SsmProtocolError` from any copy of the package: checked by brand. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return branded(value, PROTOCOL_ERROR);
   }

@@ -40,7 +40,7 @@ export {
   PayloadType,
   STREAM_DATA_PAYLOAD_SIZE,
 } from './codec/constants.js';
-export type { AcknowledgeContent } from './codec/payloads/acknowledge.js';
+export type { AcknowledgeContent, AcknowledgeInit } from './codec/payloads/acknowledge.js';
 export { decodeAcknowledge, encodeAcknowledge } from './codec/payloads/acknowledge.js';
 export type { ChannelClosed } from './codec/payloads/channel-closed.js';
 export { decodeChannelClosed, encodeChannelClosed } from './codec/payloads/channel-closed.js';
