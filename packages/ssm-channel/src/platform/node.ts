@@ -45,3 +45,8 @@ export const randomUUID: () => string = crypto.randomUUID;
 export function uninitializedMemory(size: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
 }
+
+/** Lets the process exit while only `timer` is pending (the socket is what keeps a channel's process alive). */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  timer.unref();
+}

@@ -53,3 +53,6 @@ export function randomUUID(): string {
 export function uninitializedMemory(size: number): ArrayBuffer {
   return new ArrayBuffer(size);
 }
+
+/** Nothing to do: a page or worker does not exit for want of pending timers. */
+export function unrefTimer(_timer: ReturnType<typeof setTimeout>): void {}
