@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 
 /** The text of `--help`. */
 export const HELP_TEXT = `Usage: gamelift-admin-shell --stream-group ID|ARN --stream-session ID|ARN [options]
+       gamelift-admin-shell web --stream-group ID|ARN --stream-session ID|ARN [options]
 
 Opens the admin shell (a terminal on the host) of an Amazon GameLift Streams stream session:
 calls CreateStreamSessionAdminShell and connects to the returned Session Manager data channel.
-No AWS CLI and no session-manager-plugin needed.
+No AWS CLI and no session-manager-plugin needed. \`web\` opens it in a browser page on this
+machine instead (see gamelift-admin-shell web --help).
 
 Options:
   --stream-group ID|ARN    the stream group, e.g. sg-1AB2C3De4 or its ARN

@@ -44,7 +44,8 @@ export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolea
   return ExitCode.INTERNAL;
 }
 
-function streamGroupOf(args: CliArgs): string | undefined {
+/** The stream group: `--stream-group`, or the one an ARN given as `--stream-session` names. */
+export function streamGroupOf(args: CliArgs): string | undefined {
   if (args.streamGroup !== undefined) return args.streamGroup;
   if (args.streamSession?.startsWith('arn:')) {
     const parsed = parseStreamSessionIdentifier(args.streamSession);
@@ -64,6 +65,11 @@ export async function runCli(
   io: CliIo,
   options: RunCliOptions = {},
 ): Promise<number> {
+  if (argv[0] === 'web') {
+    // Loaded only for this subcommand: the rest of the command never imports the web server.
+    const { runWebCommand } = await import('../web/web-command.js');
+    return runWebCommand(argv.slice(1), io, options);
+  }
   const diag = createDiagnostics(io.stderr);
   let args: CliArgs;
   try {

@@ -126,7 +126,8 @@ export class WebDataChannel {
     });
     this.#driver = new ChannelDriver(options, openTransport, {
       stdout: this.#output,
-      defer: queueMicrotask,
+      // Called as a plain function: browsers refuse `queueMicrotask` called as a method of another object.
+      defer: (task) => queueMicrotask(task),
       ended: (info) => this.#ended(info),
     });
     this.closed = this.#driver.whenClosed;
