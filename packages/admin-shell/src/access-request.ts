@@ -11,8 +11,8 @@ import {
   retryWithBackoff,
 } from './backoff.js';
 import { startCallDeadline } from './call-deadline.js';
-import { guardClientEndpoint } from './endpoint-guard.js';
-import { AdminShellError } from './errors.js';
+import { guardClientEndpoint, requestTargetOf } from './endpoint-guard.js';
+import { AdminShellError, mention } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
 import { checkMilliseconds, checkSignal } from './option-checks.js';
@@ -65,10 +65,12 @@ export function describeUrl(url: string): string {
 
 function callTimedOut(operation: string, timeoutMs: number, region: string | undefined, cause: unknown) {
   const where = region === undefined ? '' : ` in ${region}`;
+  const target = requestTargetOf(cause);
+  const at = target === undefined ? '' : ` ${target}`;
   return new AdminShellError(
     'NETWORK_ERROR',
-    `The GameLift Streams endpoint${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
-      'the network, the region and the endpoint option (--endpoint-url), then try again.',
+    `The GameLift Streams endpoint${at}${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
+      `the network, the region and ${mention('endpoint')}, then try again.`,
     { cause },
   );
 }

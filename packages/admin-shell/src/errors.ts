@@ -31,7 +31,53 @@ export type AdminShellErrorCode =
   | 'CHANNEL_FAILED'
   // lifecycle
   | 'ABORTED'
-  | 'COMMAND_INCOMPLETE';
+  // running commands and copying files
+  | 'COMMAND_INCOMPLETE'
+  | 'UNSUPPORTED_SHELL'
+  | 'REMOTE_TOOL_MISSING'
+  | 'OUTPUT_TOO_LARGE'
+  | 'REMOTE_PATH_NOT_FOUND'
+  | 'REMOTE_WRITE_FAILED'
+  | 'LOCAL_PATH_NOT_FOUND'
+  | 'LOCAL_WRITE_FAILED'
+  | 'TRANSFER_CORRUPTED';
+
+/**
+ * The settings a message may point the reader to. A message names them with {@link mention}; the library's
+ * messages say "the region option", the command's say `--region` (see {@link commandLineMessage}).
+ */
+export type Setting = 'region' | 'profile' | 'endpoint' | 'wait' | 'diagnostics' | 'interactive';
+
+const LIBRARY_WORDS: Record<Setting, string> = {
+  region: 'the region option',
+  profile: 'the profile option',
+  endpoint: 'the endpoint option',
+  wait: 'the retry.maxWaitMs option',
+  diagnostics: 'the logger option',
+  interactive: 'an interactive shell (openAdminShell)',
+};
+
+const COMMAND_WORDS: Record<Setting, string> = {
+  region: '--region',
+  profile: '--profile',
+  endpoint: '--endpoint-url',
+  wait: '--wait',
+  diagnostics: '--verbose',
+  interactive: 'the interactive session (without --command)',
+};
+
+const MARK = '\u0000';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL delimits a mention, and never occurs in text.
+const MENTION = /\u0000([a-z]+)\u0000/g;
+
+/** A setting named in a message template: rendered in the library's words or as the command's flag. */
+export function mention(setting: Setting): string {
+  return `${MARK}${setting}${MARK}`;
+}
+
+function render(template: string, words: Record<Setting, string>): string {
+  return template.replace(MENTION, (_, name: string) => words[name as Setting] ?? name);
+}
 
 /**
  * The one error class of `gamelift-admin-shell`. `cause` keeps the SDK exception or the `SsmChannelError`
@@ -42,10 +88,27 @@ export class AdminShellError extends Error {
   /** A stable identifier of the failure; the package README lists every code. */
   readonly code: AdminShellErrorCode;
 
+  readonly #template: string;
+
+  /**
+   * @param message the message; settings named with {@link mention} are rendered in the library's words
+   *   here, and as the command's flags by {@link commandLineMessage}.
+   */
   constructor(code: AdminShellErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(render(message, LIBRARY_WORDS), options);
     this.code = code;
+    this.#template = message;
   }
+
+  /** The message with the settings it names written as the command's flags (`--region`, `--wait`, …). */
+  get commandLineMessage(): string {
+    return render(this.#template, COMMAND_WORDS);
+  }
+}
+
+/** The message of `error` as the command prints it: with flags instead of option names. */
+export function commandLineMessage(error: Error): string {
+  return error instanceof AdminShellError ? error.commandLineMessage : error.message;
 }
 
 /** True when `value` is an {@link AdminShellError} (also across package copies, by shape). */

@@ -2,8 +2,14 @@ export type { AccessRequestOptions, AdminShellAccess } from './access-request.js
 export { ACCESS_DEFAULTS, requestAdminShellAccess } from './access-request.js';
 export type { RetryOptions, RetryProgress, RetryReason } from './backoff.js';
 export { RETRY_DEFAULTS } from './backoff.js';
+export type {
+  AdminShellCommandOptions,
+  AdminShellCommandResult,
+} from './command/run-admin-shell-command.js';
+export { COMMAND_DEFAULTS, runAdminShellCommand } from './command/run-admin-shell-command.js';
+export type { CommandTimeouts } from './command/run-on-shell.js';
 export type { AdminShellErrorCode } from './errors.js';
-export { AdminShellError, isAdminShellError } from './errors.js';
+export { AdminShellError, commandLineMessage, isAdminShellError } from './errors.js';
 export type { CheckedIdentifiers, ParsedIdentifier } from './identifiers.js';
 export {
   checkIdentifiers,

@@ -1,7 +1,7 @@
 import { GameLiftStreamsClient, type GameLiftStreamsClientConfig } from '@aws-sdk/client-gameliftstreams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { checkEndpoint, guardClientEndpoint } from './endpoint-guard.js';
-import { AdminShellError } from './errors.js';
+import { AdminShellError, mention } from './errors.js';
 import { checkRegionName } from './identifiers.js';
 import { checkMilliseconds } from './option-checks.js';
 import { printableText } from './printable-text.js';
@@ -115,7 +115,7 @@ export async function resolveClientRegion(client: GameLiftStreamsClient): Promis
 function regionMissing(cause: unknown): AdminShellError {
   return new AdminShellError(
     'REGION_MISSING',
-    'No AWS region is configured. Give the region option (--region), set AWS_REGION, give a region in ' +
+    `No AWS region is configured. Give ${mention('region')}, set AWS_REGION, give a region in ` +
       'your profile, or use ARNs, which name their region.',
     { cause },
   );

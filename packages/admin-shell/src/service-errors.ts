@@ -1,4 +1,5 @@
-import { AdminShellError } from './errors.js';
+import { requestTargetOf } from './endpoint-guard.js';
+import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
 
 /** What a service error is mapped against, to say which resource and call it was about. */
@@ -85,12 +86,12 @@ function credentialsMissing(profile: ServiceErrorContext['profile'], options: { 
     return new AdminShellError(
       'CREDENTIALS_MISSING',
       'No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a configured ' +
-        'profile (the profile option, --profile), or run `aws configure` / `aws sso login` first.',
+        `profile (${mention('profile')}), or run \`aws configure\` / \`aws sso login\` first.`,
       options,
     );
   }
   const shown = JSON.stringify(printableText(profile.name, 64));
-  const source = profile.from === 'option' ? 'the profile option, --profile' : 'AWS_PROFILE';
+  const source = profile.from === 'option' ? mention('profile') : 'AWS_PROFILE';
   const flag = SHELL_SAFE_PROFILE.test(profile.name) ? profile.name : '<name>';
   return new AdminShellError(
     'CREDENTIALS_MISSING',
@@ -113,6 +114,8 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const status = serviceHttpStatus(error);
   const says = serviceSays(error);
   const where = context.region === undefined ? '' : ` in ${context.region}`;
+  const target = requestTargetOf(error);
+  const at = target === undefined ? '' : ` ${target}`;
   const session = `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
   const waited =
     context.waitedMs === undefined || context.waitedMs < 1_000
@@ -154,7 +157,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     return new AdminShellError(
       'NOT_READY',
       `The admin shell of ${session} is not ready yet${waited}${says}. Wait a little and try again, or allow a longer ` +
-        'wait (--wait, or the retry.maxWaitMs option).',
+        `wait (${mention('wait')}).`,
       options,
     );
   }
@@ -162,7 +165,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     return new AdminShellError(
       'THROTTLED',
       `GameLift Streams kept throttling ${context.operation}${waited}${says}. Wait a minute and try again, or allow a ` +
-        'longer wait (--wait, or the retry.maxWaitMs option).',
+        `longer wait (${mention('wait')}).`,
       options,
     );
   }
@@ -178,16 +181,16 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   if (name === 'TimeoutError') {
     return new AdminShellError(
       'NETWORK_ERROR',
-      `The GameLift Streams endpoint${where} did not answer ${context.operation} in time (TimeoutError). ` +
-        'Check the network, the region and --endpoint-url (the endpoint option), then try again.',
+      `The GameLift Streams endpoint${at}${where} did not answer ${context.operation} in time (TimeoutError). ` +
+        `Check the network, the region and ${mention('endpoint')}, then try again.`,
       options,
     );
   }
   if (network !== undefined) {
     return new AdminShellError(
       'NETWORK_ERROR',
-      `Could not reach the GameLift Streams endpoint${where} (${network}). Check the network, the ` +
-        'region and --endpoint-url.',
+      `Could not reach the GameLift Streams endpoint${at}${where} (${network}). Check the network, the ` +
+        `region and ${mention('endpoint')}.`,
       options,
     );
   }
@@ -201,7 +204,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const what = name.length > 0 ? printableText(name, 100) : 'an unexpected error';
   return new AdminShellError(
     'SERVICE_ERROR',
-    `${context.operation} failed with ${what}${says}. Try again; if it persists, turn on diagnostics (the logger option, --verbose) to see more.`,
+    `${context.operation} failed with ${what}${says}. Try again; if it persists, turn on diagnostics (${mention('diagnostics')}) to see more.`,
     options,
   );
 }

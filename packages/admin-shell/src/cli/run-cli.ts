@@ -1,3 +1,4 @@
+import { explainFailure } from '../channel-errors.js';
 import { isAdminShellError } from '../errors.js';
 import { parseStreamSessionIdentifier } from '../identifiers.js';
 import { type AdminShell, openAdminShell } from '../open-admin-shell.js';
@@ -15,7 +16,6 @@ import { HELP_TEXT, packageVersion } from './help.js';
 import { runCommand } from './run-command.js';
 import { runInteractive } from './run-interactive.js';
 import { runPiped } from './run-piped.js';
-import { explainFailure } from './session-end.js';
 import { createVerboseLogger } from './verbose-logger.js';
 
 /** Options of {@link runCli}. */
