@@ -1,7 +1,4 @@
-import {
-  CreateStreamSessionAdminShellCommand,
-  type GameLiftStreamsClient,
-} from '@aws-sdk/client-gameliftstreams';
+import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { type AdminShellAccess, createAdminShellAccess } from './admin-shell-access.js';
 import {
   type RetryOptions,
@@ -16,6 +13,7 @@ import { AdminShellError, mention } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
 import { checkMilliseconds, checkSignal } from './option-checks.js';
+import { sdk } from './sdk.js';
 import { clientProfile } from './sdk-client.js';
 import { mapServiceError, serviceErrorName, serviceHttpStatus } from './service-errors.js';
 import { FINAL_STATUSES, lookUpSessionStatus, statusError } from './session-status.js';
@@ -121,7 +119,7 @@ export async function requestAdminShellAccess(
     const deadline = startCallDeadline(callTimeoutMs, signal);
     try {
       const out = await client.send(
-        new CreateStreamSessionAdminShellCommand({
+        new sdk.CreateStreamSessionAdminShellCommand({
           Identifier: ids.streamGroup.value,
           StreamSessionIdentifier: ids.streamSession.value,
         }),

@@ -37,6 +37,7 @@ export type AdminShellErrorCode =
   | 'REMOTE_TOOL_MISSING'
   | 'OUTPUT_TOO_LARGE'
   | 'REMOTE_PATH_NOT_FOUND'
+  | 'REMOTE_READ_FAILED'
   | 'REMOTE_WRITE_FAILED'
   | 'LOCAL_PATH_NOT_FOUND'
   | 'LOCAL_WRITE_FAILED'
@@ -46,7 +47,14 @@ export type AdminShellErrorCode =
  * The settings a message may point the reader to. A message names them with {@link mention}; the library's
  * messages say "the region option", the command's say `--region` (see {@link commandLineMessage}).
  */
-export type Setting = 'region' | 'profile' | 'endpoint' | 'wait' | 'diagnostics' | 'interactive';
+export type Setting =
+  | 'region'
+  | 'profile'
+  | 'endpoint'
+  | 'wait'
+  | 'diagnostics'
+  | 'interactive'
+  | 'listSessions';
 
 const LIBRARY_WORDS: Record<Setting, string> = {
   region: 'the region option',
@@ -55,6 +63,7 @@ const LIBRARY_WORDS: Record<Setting, string> = {
   wait: 'the retry.maxWaitMs option',
   diagnostics: 'the logger option',
   interactive: 'an interactive shell (openAdminShell)',
+  listSessions: 'listStreamSessions',
 };
 
 const COMMAND_WORDS: Record<Setting, string> = {
@@ -64,6 +73,7 @@ const COMMAND_WORDS: Record<Setting, string> = {
   wait: '--wait',
   diagnostics: '--verbose',
   interactive: 'the interactive session (without --command)',
+  listSessions: '`gamelift-admin-shell ls --stream-group <stream group>`',
 };
 
 const MARK = '\u0000';

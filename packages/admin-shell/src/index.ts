@@ -17,6 +17,8 @@ export {
   parseStreamGroupIdentifier,
   parseStreamSessionIdentifier,
 } from './identifiers.js';
+export type { ApiSettings, ListStreamSessionsOptions, StreamSessionListing } from './list-stream-sessions.js';
+export { listStreamSessions } from './list-stream-sessions.js';
 export type { AdminShellLogger } from './logger.js';
 export type {
   AdminShell,
@@ -28,3 +30,6 @@ export { OPEN_DEFAULTS, openAdminShell } from './open-admin-shell.js';
 export type { ClientSettings } from './sdk-client.js';
 export { CLIENT_DEFAULTS, createGameLiftStreamsClient } from './sdk-client.js';
 export { SHELL_READY_STATUSES } from './session-status.js';
+export type { CopyOptions, CopyProgress, CopyResult } from './transfer/copy-types.js';
+export { copyFromStreamSession } from './transfer/download.js';
+export { copyToStreamSession } from './transfer/upload.js';

@@ -1,10 +1,10 @@
-import { GameLiftStreamsClient, type GameLiftStreamsClientConfig } from '@aws-sdk/client-gameliftstreams';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { GameLiftStreamsClient, GameLiftStreamsClientConfig } from '@aws-sdk/client-gameliftstreams';
 import { checkEndpoint, guardClientEndpoint } from './endpoint-guard.js';
 import { AdminShellError, mention } from './errors.js';
 import { checkRegionName } from './identifiers.js';
 import { checkMilliseconds } from './option-checks.js';
 import { printableText } from './printable-text.js';
+import { httpHandler, sdk } from './sdk.js';
 
 /** How to build a `GameLiftStreamsClient` when none is injected. Unset fields use the SDK's usual chain. */
 export interface ClientSettings {
@@ -68,13 +68,17 @@ export function createGameLiftStreamsClient(settings: ClientSettings): GameLiftS
   const config: GameLiftStreamsClientConfig = {
     maxAttempts: 1,
     // throwOnRequestTimeout: without it the handler only logs (to the console) and keeps waiting.
-    requestHandler: new NodeHttpHandler({ connectionTimeout, requestTimeout, throwOnRequestTimeout: true }),
+    requestHandler: new httpHandler.NodeHttpHandler({
+      connectionTimeout,
+      requestTimeout,
+      throwOnRequestTimeout: true,
+    }),
   };
   if (settings.region !== undefined) config.region = settings.region;
   if (settings.profile !== undefined) config.profile = settings.profile;
   if (settings.credentials !== undefined) config.credentials = settings.credentials;
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
-  const client = new GameLiftStreamsClient(config);
+  const client = new sdk.GameLiftStreamsClient(config);
   guardClientEndpoint(client);
   return client;
 }

@@ -4,9 +4,10 @@ import { printableText } from './printable-text.js';
 
 /** What a service error is mapped against, to say which resource and call it was about. */
 export interface ServiceErrorContext {
-  readonly operation: 'CreateStreamSessionAdminShell' | 'GetStreamSession';
+  readonly operation: 'CreateStreamSessionAdminShell' | 'GetStreamSession' | 'ListStreamSessions';
   readonly streamGroup: string;
-  readonly streamSession: string;
+  /** Absent for an operation on the whole stream group. */
+  readonly streamSession?: string;
   readonly region?: string;
   /** How long 409/429 answers were retried before giving up, in ms. */
   readonly waitedMs?: number;
@@ -116,7 +117,10 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const where = context.region === undefined ? '' : ` in ${context.region}`;
   const target = requestTargetOf(error);
   const at = target === undefined ? '' : ` ${target}`;
-  const session = `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
+  const session =
+    context.streamSession === undefined
+      ? `stream group ${context.streamGroup}`
+      : `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
   const waited =
     context.waitedMs === undefined || context.waitedMs < 1_000
       ? ''
@@ -148,8 +152,10 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   if (name === 'ResourceNotFoundException' || status === 404) {
     return new AdminShellError(
       'NOT_FOUND',
-      `The ${session} was not found${where}${says}. Check both identifiers and the region ` +
-        '(list sessions with `aws gameliftstreams list-stream-sessions --identifier <stream group>`).',
+      context.streamSession === undefined
+        ? `The ${session} was not found${where}${says}. Check the identifier and the region.`
+        : `The ${session} was not found${where}${says}. Check both identifiers and the region ` +
+            `(list the stream group's sessions with ${mention('listSessions')}).`,
       options,
     );
   }

@@ -70,7 +70,9 @@ export class FrameReader {
    * included: the caller makes it printable. At most the last 4 KiB.
    */
   get text(): string {
-    return this.#text;
+    return this.#phase === 'ready'
+      ? (this.#text + this.#held.toString('latin1')).slice(-MAX_TEXT_CHARS)
+      : this.#text;
   }
 
   /**

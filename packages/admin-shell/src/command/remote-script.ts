@@ -51,7 +51,6 @@ export const MAX_COMMAND_BYTES = 256 * 1024;
  * with the status. No single quote in it: it sits in single quotes in the runner.
  */
 const PERL_MUX = [
-  'use strict;',
   'my $c = shift;',
   'pipe(my $or, my $ow) or exit 70; pipe(my $er, my $ew) or exit 70;',
   'my $pid = fork; defined $pid or exit 71;',
@@ -129,15 +128,16 @@ export function runnerScript(command: string, nonce: string, options: { stdin: b
     'cmd=$(printf %s "$c" | base64 -d && echo .) || cmd=',
     `[ -n "$cmd" ] || { printf '#!decode\\n'; exit 70; }`,
     'cmd=${cmd%.}',
-    't=$(mktemp -d 2>/dev/null) || { t=${TMPDIR:-/tmp}/glas-$n && mkdir -m 700 "$t"; } || ' +
-      `{ printf '#!tmp\\n'; exit 70; }`,
-    `trap 'rm -rf "$t"' EXIT`,
+    // A temporary directory only when needed: for the stdin fifo, and without perl for stderr and the status.
+    'tmp() { t=$(mktemp -d 2>/dev/null) || { t=${TMPDIR:-/tmp}/glas-$n && mkdir -m 700 "$t"; } || ' +
+      `{ printf '#!tmp\\n'; exit 70; }; trap 'rm -rf "$t"' EXIT; }`,
+    'command -v perl >/dev/null && m=perl || m=sh',
     ...(options.stdin
-      ? [`mkfifo "$t/i" || { printf '#!mkfifo\\n'; exit 70; }`, 'base64 -d <&3 >"$t/i" &']
-      : []),
+      ? ['tmp', `mkfifo "$t/i" || { printf '#!mkfifo\\n'; exit 70; }`, 'base64 -d <&3 >"$t/i" &']
+      : ['[ $m = perl ] || tmp']),
     `printf '#b%s\\n' "$n"`,
     `P='${PERL_MUX}'`,
-    'if command -v perl >/dev/null && perl -e 1; then',
+    'if [ $m = perl ]; then',
     `  perl -e "$P" -- "$cmd" ${input}; s=$?`,
     `  [ "$s" = 0 ] || printf '#!perl %s\\n' "$s"`,
     'else',

@@ -91,7 +91,8 @@ class CommandRun {
   #sawOutput = false;
   #remoteError: string | undefined;
   #status: number | undefined;
-  #pendingDrains = 0;
+  /** The output streams waited for ('drain'); the channel is read again once there are none. */
+  readonly #waitingFor = new Set<Writable>();
   #stdinPump: (() => void) | undefined;
 
   constructor(shell: DataChannel, command: string, streams: CommandStreams, options: RunOnShellOptions) {
@@ -212,12 +213,13 @@ class CommandRun {
       case 'stdout':
       case 'stderr': {
         const target = event.type === 'stdout' ? this.#streams.stdout : this.#streams.stderr;
-        if (event.data.length > 0 && !target.write(event.data)) {
+        if (event.data.length > 0 && !target.write(event.data) && !this.#waitingFor.has(target)) {
           // Stop reading the channel (and so the remote output) until the reader has caught up.
-          this.#pendingDrains++;
+          this.#waitingFor.add(target);
           this.#shell.pause();
           target.once('drain', () => {
-            if (--this.#pendingDrains === 0) this.#shell.resume();
+            this.#waitingFor.delete(target);
+            if (this.#waitingFor.size === 0) this.#shell.resume();
           });
         }
         return;
