@@ -1,5 +1,6 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { AdminShellError, mention } from './errors.js';
+import { limitResponseBody, ResponseTooLarge, responseTooLarge } from './response-limit.js';
 import { isLoopbackHost } from './loopback.js';
 import { printableText } from './printable-text.js';
 
@@ -124,10 +125,34 @@ export function guardClientEndpoint(client: GameLiftStreamsClient): void {
       try {
         return await next(args);
       } catch (error) {
+        // The SDK appends a hint to errors of the body's deserialization: say it in one sentence instead.
+        const tooLarge = findCause(error, ResponseTooLarge);
+        if (tooLarge !== undefined) throw responseTooLarge(describeTarget(request), tooLarge.bytes);
         if (typeof error === 'object' && error !== null) requestTargets.set(error, describeTarget(request));
         throw error;
       }
     },
     { name: ENDPOINT_GUARD_MIDDLEWARE, step: 'build', priority: 'low' },
   );
+  // Closest to the HTTP handler, before the SDK reads the body: bound it (see MAX_RESPONSE_BYTES).
+  stack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown; headers?: Record<string, string> } | undefined;
+      if (response !== undefined) response.body = limitResponseBody(response.body, response.headers);
+      return result;
+    },
+    { name: RESPONSE_LIMIT_MIDDLEWARE, step: 'deserialize', priority: 'low' },
+  );
+}
+
+/** The name of the middleware that bounds the size of the API's answers. */
+export const RESPONSE_LIMIT_MIDDLEWARE = 'gameliftAdminShellResponseLimit';
+
+function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if (e instanceof type) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -125,6 +125,9 @@ export function checkEmulatorOptions(options: GameLiftStreamsEmulatorOptions): v
   }
   if (options.status !== undefined) checkEmulatedStatus(options.status);
   if (options.runtime !== undefined) checkRuntime(options.runtime, 'runtime');
+  if (options.rewriteSessionId !== undefined && typeof options.rewriteSessionId !== 'function') {
+    throw invalid('rewriteSessionId must be a function.');
+  }
   checkMoreSessions(options.moreSessions);
   const { pageSize } = options;
   if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 100)) {

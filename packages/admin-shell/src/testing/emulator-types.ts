@@ -84,6 +84,11 @@ export interface GameLiftStreamsEmulatorOptions {
    * @default 0
    */
   moreSessions?: number | readonly EmulatedStreamSessionSpec[];
+  /**
+   * For tests of hostile answers: the SessionId that CreateStreamSessionAdminShell answers with, made from
+   * the terminal session's own. Reconnections compare it, so it must stay the same for the same session.
+   */
+  rewriteSessionId?: (sessionId: string) => string;
   /** Sessions per ListStreamSessions page when the request sets no MaxResults (1 to 100). @default 25 */
   pageSize?: number;
   /** Errors to inject, consumed in order per operation. */

@@ -278,7 +278,7 @@ export async function startGameLiftStreamsEmulator(
     const issued = session.issueToken();
     issuedTokens.push(issued.tokenValue);
     sendJson(res, {
-      SessionId: session.sessionId,
+      SessionId: options.rewriteSessionId?.(session.sessionId) ?? session.sessionId,
       StreamUrl: issued.streamUrl,
       TokenValue: issued.tokenValue,
     });
