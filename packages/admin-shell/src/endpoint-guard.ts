@@ -1,8 +1,8 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { AdminShellError, mention } from './errors.js';
-import { limitResponseBody, ResponseTooLarge, responseTooLarge } from './response-limit.js';
 import { isLoopbackHost } from './loopback.js';
 import { printableText } from './printable-text.js';
+import { limitResponseBody, ResponseTooLarge, responseTooLarge } from './response-limit.js';
 
 const ALLOWED_HTTP_HOSTS = 'http:// is allowed only for 127.0.0.1, ::1 or localhost';
 

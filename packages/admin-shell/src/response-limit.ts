@@ -10,7 +10,8 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** The error of an answer past {@link MAX_RESPONSE_BYTES}. */
 export function responseTooLarge(target: string | undefined, bytes: number | undefined): AdminShellError {
-  const from = target === undefined ? 'The GameLift Streams endpoint' : `The GameLift Streams endpoint ${target}`;
+  const from =
+    target === undefined ? 'The GameLift Streams endpoint' : `The GameLift Streams endpoint ${target}`;
   const size = bytes === undefined ? 'more than 1 MiB' : `${bytes} bytes`;
   return new AdminShellError(
     'SERVICE_ERROR',

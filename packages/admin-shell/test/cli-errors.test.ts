@@ -31,8 +31,17 @@ describe.skipIf(!BUILT)('gamelift-admin-shell: usage and service errors', () => 
   it('--help and --version print to stdout and exit 0', async () => {
     const help = await runBuilt(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout.toString()).toMatch(/^Usage:\n  gamelift-admin-shell /);
-    for (const word of ['--command CMD', 'cp SRC DST', ' ls ', '--all-sessions', '--parallel N', '--json', '-t, --tty', '--record FILE']) {
+    expect(help.stdout.toString()).toMatch(/^Usage:\n {2}gamelift-admin-shell /);
+    for (const word of [
+      '--command CMD',
+      'cp SRC DST',
+      ' ls ',
+      '--all-sessions',
+      '--parallel N',
+      '--json',
+      '-t, --tty',
+      '--record FILE',
+    ]) {
       expect(help.stdout.toString()).toContain(word);
     }
     expect(help.stdout.toString()).toContain('Exit status:');

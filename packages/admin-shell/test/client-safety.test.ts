@@ -53,7 +53,9 @@ describe('an endpoint that accepts the connection and never answers', () => {
     expect(error.code).toBe('NETWORK_ERROR');
     expect(error.message).toContain('did not answer CreateStreamSessionAdminShell in time');
     // The library names its own option; the command (commandLineMessage) names the flag.
-    expect(error.message).toMatch(/endpoint http:\/\/127\.0\.0\.1:\d+ in us-west-2 .*the endpoint option, then try again\.$/);
+    expect(error.message).toMatch(
+      /endpoint http:\/\/127\.0\.0\.1:\d+ in us-west-2 .*the endpoint option, then try again\.$/,
+    );
     expect(error.message).not.toContain('--');
     expect(commandLineMessage(error)).toContain('the region and --endpoint-url, then try again.');
     expect(silent.accepted()).toBe(1);

@@ -82,7 +82,8 @@ export async function runCli(
     return await dispatch(ctx);
   } catch (error) {
     // Ended by a signal or a closed stdout: the process says so with its exit status, not with a message.
-    if (options.signal?.aborted && isAdminShellError(error) && error.code === 'ABORTED') return ExitCode.INTERRUPTED;
+    if (options.signal?.aborted && isAdminShellError(error) && error.code === 'ABORTED')
+      return ExitCode.INTERRUPTED;
     return reportFailure(error, diag, args.verbose);
   }
 }

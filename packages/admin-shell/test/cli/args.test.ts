@@ -55,7 +55,10 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['cp', '--stream-session', 'S', '--', '-odd', ':/tmp/'])).toMatchObject({
       paths: ['-odd', ':/tmp/'],
     });
-    expect(parseCliArgs(['ls', '--stream-group', 'sg-1', '--json'])).toMatchObject({ mode: 'ls', json: true });
+    expect(parseCliArgs(['ls', '--stream-group', 'sg-1', '--json'])).toMatchObject({
+      mode: 'ls',
+      json: true,
+    });
     expect(
       parseCliArgs(['--stream-group', 'sg-1', '--all-sessions', '--parallel', '16', '--command', 'true']),
     ).toMatchObject({ allSessions: true, parallel: 16, command: 'true' });
@@ -84,7 +87,10 @@ describe('parseCliArgs', () => {
     [['ls', '--stream-group', 'g', '--stream-session', 's'], '--stream-session cannot be used with ls'],
     [['--all-sessions', '--stream-group', 'g'], 'give --command'],
     [['--all-sessions', '--command', 'x'], '--all-sessions needs --stream-group'],
-    [['--all-sessions', '--stream-group', 'g', '--stream-session', 's', '--command', 'x'], 'cannot be used with --all-sessions'],
+    [
+      ['--all-sessions', '--stream-group', 'g', '--stream-session', 's', '--command', 'x'],
+      'cannot be used with --all-sessions',
+    ],
     [['--json', '--stream-session', 's'], '--json cannot be used without --all-sessions'],
     [['--parallel', '4', '--stream-session', 's'], '--parallel cannot be used without --all-sessions'],
     [['-t', '--command', 'x'], '--tty cannot be used with --command'],
