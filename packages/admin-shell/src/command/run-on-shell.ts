@@ -52,6 +52,9 @@ export interface RunOnShellOptions {
   readonly logger?: AdminShellLogger | undefined;
 }
 
+/** How much of local stdin is encoded and written at a time. */
+const STDIN_SLICE_BYTES = 64 * 1024;
+
 /** Ctrl-C: the remote terminal sends SIGINT to the command. */
 const INTERRUPT = '\u0003';
 
@@ -258,16 +261,23 @@ class CommandRun {
       stdin.off('error', onError);
       stdin.pause();
     };
-    const onData = (chunk: Buffer | string): void => {
-      if (stopped || this.#phase === 'done') return;
-      const text = lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (text.length > 0 && !this.#write(text)) {
-        stdin.pause();
-        this.#shell.once('drain', () => {
-          if (!stopped) stdin.resume();
-        });
+    // A large chunk goes out a slice at a time, each waiting for the channel to take the one before.
+    const send = (data: Buffer): void => {
+      for (let at = 0; at < data.length && !stopped && this.#phase !== 'done'; ) {
+        const text = lines.push(data.subarray(at, at + STDIN_SLICE_BYTES));
+        at += STDIN_SLICE_BYTES;
+        if (text.length > 0 && !this.#write(text)) {
+          stdin.pause();
+          const rest = data.subarray(at);
+          this.#shell.once('drain', () => {
+            send(rest);
+            if (!stopped && this.#shell.writableNeedDrain !== true) stdin.resume();
+          });
+          return;
+        }
       }
     };
+    const onData = (chunk: Buffer | string): void => send(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const onEnd = (): void => {
       if (stopped) return;
       this.#write(lines.end());

@@ -40,7 +40,11 @@ async function source(localPath: string): Promise<Source> {
 
 /** The tar stream of `src` (the same bytes each time, as long as the files do not change). */
 function tarStream(src: Source) {
-  return create({ cwd: src.cwd, portable: true, follow: src.type === 'f', strict: true }, [src.entry]);
+  return create(
+    // Files are read 64 KiB at a time (tar's default, 16 MiB, would hold that much per read).
+    { cwd: src.cwd, portable: true, follow: src.type === 'f', strict: true, maxReadSize: 64 * 1024 },
+    [src.entry],
+  );
 }
 
 /** The SHA-256 and length of `src`'s tar stream, read once before sending, for the host to check against. */
