@@ -1,10 +1,27 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, emulatorArgs, MAIN, runBuilt, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import {
+  awsEnv,
+  BUILT,
+  emulatorArgs,
+  MAIN,
+  runBuilt,
+  runInPty,
+  TEST_CREDENTIALS,
+} from './helpers/built-cli.js';
 import { describeTree, makeOddTree } from './helpers/file-trees.js';
 import { BASE_TOOLS, COPY_TOOLS, toolPath } from './helpers/tool-path.js';
 
@@ -56,7 +73,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp, through both emulators', () =>
     writeFileSync(file, 'setting=2\n');
     expect((await runBuilt(['cp', ...args, file, `:${join(folder, 'fix.ini')}`])).code).toBe(0);
     expect(readFileSync(join(folder, 'fix.ini'), 'utf8')).toBe('setting=2\n');
-    expect((await runBuilt(['cp', ...args, `:${join(folder, 'fix.ini')}`, join(work, 'renamed.ini')])).code).toBe(0);
+    expect(
+      (await runBuilt(['cp', ...args, `:${join(folder, 'fix.ini')}`, join(work, 'renamed.ini')])).code,
+    ).toBe(0);
     expect(readFileSync(join(work, 'renamed.ini'), 'utf8')).toBe('setting=2\n');
     mkdirSync(join(folder, 'taken'));
     const refused = await runBuilt(['cp', ...args, file, `:${join(folder, 'taken')}/`]);
@@ -72,7 +91,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp, through both emulators', () =>
     mkdirSync(into);
     const run = await runBuilt(['cp', ...args, ':/nonexistent/glas/file.log', into]);
     expect(run.code).toBe(66);
-    expect(run.stderr).toBe('gamelift-admin-shell: The stream session\'s host has no "/nonexistent/glas/file.log".\n');
+    expect(run.stderr).toBe(
+      'gamelift-admin-shell: The stream session\'s host has no "/nonexistent/glas/file.log".\n',
+    );
     expect(readdirSync(into)).toEqual([]);
   });
 
@@ -175,7 +196,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp on hosts that cannot take the c
     try {
       const run = await runBuilt(['cp', ...emulatorArgs(em), big, `:${mount}/`]);
       expect(run.code).toBe(73);
-      expect(run.stderr, run.stderr).toMatch(/^gamelift-admin-shell: The host.s disk is full: the copy to .* did not fit/);
+      expect(run.stderr, run.stderr).toMatch(
+        /^gamelift-admin-shell: The host.s disk is full: the copy to .* did not fit/,
+      );
       const listing = await runBuilt([...emulatorArgs(em), '--command', `ls -A '${mount}'`]);
       expect(listing.stdout.toString()).toBe('');
     } finally {
@@ -206,7 +229,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp on hosts that cannot take the c
         ],
       });
       expect(run.code, run.stderr).toBe(73);
-      expect(run.stderr).toMatch(/^gamelift-admin-shell: The copy cannot be written to .* here: the disk is full\. Nothing was left behind\.\n$/);
+      expect(run.stderr).toMatch(
+        /^gamelift-admin-shell: The copy cannot be written to .* here: the disk is full\. Nothing was left behind\.\n$/,
+      );
     } finally {
       await em.close();
       rmSync(big, { force: true });
@@ -238,7 +263,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp of 200 MB each way', () => {
     expect(up.code).toBe(0);
     const down = join(work, 'back');
     mkdirSync(down);
-    const back = await runBuilt(['cp', ...emulatorArgs(em), `:${remote}/big.bin`, down], { timeoutMs: 240_000 });
+    const back = await runBuilt(['cp', ...emulatorArgs(em), `:${remote}/big.bin`, down], {
+      timeoutMs: 240_000,
+    });
     expect(back.stderr).toBe('');
     expect(back.code).toBe(0);
     expect(readFileSync(join(down, 'big.bin')).equals(readFileSync(source))).toBe(true);

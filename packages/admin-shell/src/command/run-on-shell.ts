@@ -277,7 +277,8 @@ class CommandRun {
         }
       }
     };
-    const onData = (chunk: Buffer | string): void => send(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const onData = (chunk: Buffer | string): void =>
+      send(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const onEnd = (): void => {
       if (stopped) return;
       this.#write(lines.end());

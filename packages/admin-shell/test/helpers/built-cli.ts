@@ -83,7 +83,10 @@ export function runBuilt(
   } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const [file, argv] = options.wrap?.([process.execPath, MAIN, ...args]) ?? [process.execPath, [MAIN, ...args]];
+    const [file, argv] = options.wrap?.([process.execPath, MAIN, ...args]) ?? [
+      process.execPath,
+      [MAIN, ...args],
+    ];
     const child = spawn(file, argv, {
       env: options.env ?? awsEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -101,7 +104,13 @@ export function runBuilt(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       clearInterval(sampler);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), peakRssKb });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        peakRssKb,
+      });
     });
     child.stdin.on('error', () => {
       // The command may exit before reading all input.
