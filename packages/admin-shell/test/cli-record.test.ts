@@ -95,7 +95,10 @@ describe.skipIf(!BUILT)('gamelift-admin-shell --record FILE', () => {
     expect(exit.exitCode).toBe(0);
     const { header, events } = readCast(cast);
     expect(header).toMatchObject({ version: 2, width: 100, height: 30 });
-    const output = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    const output = events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join('');
     expect(output).toContain('recorded-21');
     expect(output).toContain('43 132');
     expect(events.filter((e) => e[1] === 'r').map((e) => e[2])).toEqual(['132x43']);

@@ -193,7 +193,9 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     shell.write('echo first-shell\n');
     await out.until(/first-shell\r?\n/);
     await em.replaceTerminalSession();
-    shell.write('i=0; while [ $i -lt 200 ]; do echo pad-$i-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; i=$((i+1)); done\n');
+    shell.write(
+      'i=0; while [ $i -lt 200 ]; do echo pad-$i-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; i=$((i+1)); done\n',
+    );
     const info = await shell.whenClosed;
     const chain: unknown[] = [];
     for (let e: unknown = info.error; e instanceof Error && chain.length < 8; e = e.cause) chain.push(e);
@@ -201,7 +203,9 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     expect(replaced?.code).toBe('SESSION_REPLACED');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
     expect(replaced?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-    expect(replaced?.message).toMatch(/\(\]0;pwned \[2Jemulated-[0-9a-f]+\) instead of \]0;pwned \[2Jemulated-[0-9a-f]+: /);
+    expect(replaced?.message).toMatch(
+      /\(\]0;pwned \[2Jemulated-[0-9a-f]+\) instead of \]0;pwned \[2Jemulated-[0-9a-f]+: /,
+    );
   });
 
   it('a reconnection that gets another SessionId ends with SESSION_REPLACED and reads nothing of the new shell', async () => {

@@ -12,7 +12,10 @@ const IDS = checkIdentifiers('sg-1AB2C3De4', 'ABC123def4567');
 const MB = 1024 * 1024;
 
 /** An endpoint that answers every request with `megabytes` MB of JSON-looking text (chunked, or with a length). */
-async function hugeAnswers(megabytes: number, withLength: boolean): Promise<{ server: Server; url: string; sent: () => number }> {
+async function hugeAnswers(
+  megabytes: number,
+  withLength: boolean,
+): Promise<{ server: Server; url: string; sent: () => number }> {
   let sent = 0;
   const chunk = Buffer.alloc(MB, 0x20);
   const server = createServer((req, res) => {
@@ -53,31 +56,36 @@ describe('answers of the API are bounded', () => {
   it.each([
     ['chunked, no length', false],
     ['with a content-length', true],
-  ])('a 300 MB answer (%s) is refused as it arrives, with SERVICE_ERROR naming the endpoint', async (_name, withLength) => {
-    const huge = await hugeAnswers(300, withLength);
-    servers.push(huge.server);
-    const client = createGameLiftStreamsClient({
-      region: 'us-west-2',
-      endpoint: huge.url,
-      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
-    });
-    try {
-      const error = await requestAdminShellAccess(client, IDS, { region: 'us-west-2' }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(AdminShellError);
-      expect((error as AdminShellError).code).toBe('SERVICE_ERROR');
-      expect((error as Error).message).toMatch(
-        new RegExp(`^The GameLift Streams endpoint ${huge.url} answered with (314572802 bytes|more than 1 MiB)`),
-      );
-      // Far less than the 300 MB offered was taken off the socket.
-      expect(huge.sent()).toBeLessThan(300 * MB);
-      expect(MAX_RESPONSE_BYTES).toBe(MB);
-    } finally {
-      client.destroy();
-    }
-  });
+  ])(
+    'a 300 MB answer (%s) is refused as it arrives, with SERVICE_ERROR naming the endpoint',
+    async (_name, withLength) => {
+      const huge = await hugeAnswers(300, withLength);
+      servers.push(huge.server);
+      const client = createGameLiftStreamsClient({
+        region: 'us-west-2',
+        endpoint: huge.url,
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      });
+      try {
+        const error = await requestAdminShellAccess(client, IDS, { region: 'us-west-2' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(AdminShellError);
+        expect((error as AdminShellError).code).toBe('SERVICE_ERROR');
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `^The GameLift Streams endpoint ${huge.url} answered with (314572802 bytes|more than 1 MiB)`,
+          ),
+        );
+        // Far less than the 300 MB offered was taken off the socket.
+        expect(huge.sent()).toBeLessThan(300 * MB);
+        expect(MAX_RESPONSE_BYTES).toBe(MB);
+      } finally {
+        client.destroy();
+      }
+    },
+  );
 
   it.skipIf(!BUILT)('the command stays small: exit 74 at once, memory far below the answer', async () => {
     const huge = await hugeAnswers(300, false);
@@ -95,7 +103,9 @@ describe('answers of the API are bounded', () => {
       'true',
     ]);
     expect(run.code).toBe(74);
-    expect(run.stderr).toMatch(/answered with more than 1 MiB, far more than a GameLift Streams answer holds; .* Check --endpoint-url\.\n$/);
+    expect(run.stderr).toMatch(
+      /answered with more than 1 MiB, far more than a GameLift Streams answer holds; .* Check --endpoint-url\.\n$/,
+    );
     expect(run.peakRssKb).toBeLessThan(150_000);
   });
 });
