@@ -1,7 +1,7 @@
 // cp throughput through the emulators (the API emulator, the agent emulator with a real shell in a
 // pseudo-terminal), as a ratio to the raw data channel's throughput through the same agent emulator,
 // measured in the same run: the channel alone (an agent session in `source` or `sink` mode, no shell),
-// next to `gamelift-admin-shell cp` of a file of BENCH_MB (default 100) MB of random bytes, launch to exit
+// next to `gamelift-admin-shell cp` of a file of BENCH_MB (default 50) MB of random bytes, launch to exit
 // (checked byte for byte). Each case runs BENCH_ROUNDS (default 3) times, interleaved; medians.
 // BENCH_WRITE=0 leaves bench/README.md alone. Run after a build (`pnpm run bench:transfer`).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { CREDENTIALS } from '../admin-shell-env.js';
 import { fmt, machine, quantile, writeReadmeBlock } from '../readme-block.js';
 import { copyRun, makeFile, rawChannel } from './cases.js';
 
-const MB = Number(process.env.BENCH_MB ?? 100);
+const MB = Number(process.env.BENCH_MB ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const work = mkdtempSync(join(tmpdir(), 'glas-bench-transfer-'));
