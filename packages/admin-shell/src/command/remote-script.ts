@@ -145,6 +145,9 @@ export function runnerScript(command: string, nonce: string, options: { stdin: b
     `  base64 <"$t/e" | sed 's/^/#e/'`,
     `  s=$(cat "$t/s"); printf '#x%s\\n' "\${s:-255}"`,
     'fi',
+    // The client closes the session once it has the status; meanwhile the shell stays, so that an agent
+    // that stops reading the terminal soon after the shell exits never loses the last lines.
+    'sleep 1',
     '}',
     '',
   ].join('\n');

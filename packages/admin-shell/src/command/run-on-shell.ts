@@ -254,6 +254,9 @@ class CommandRun {
   #pumpStdin(stdin: Readable): void {
     const lines = new StdinLines();
     let stopped = false;
+    /** A chunk is partly sent, waiting for the channel to drain: the end of stdin waits for it. */
+    let pending = false;
+    let ended = false;
     const stop = (): void => {
       stopped = true;
       stdin.off('data', onData);
@@ -261,17 +264,27 @@ class CommandRun {
       stdin.off('error', onError);
       stdin.pause();
     };
+    const finish = (): void => {
+      if (stopped) return;
+      this.#write(lines.end());
+      stop();
+    };
     // A large chunk goes out a slice at a time, each waiting for the channel to take the one before.
     const send = (data: Buffer): void => {
       for (let at = 0; at < data.length && !stopped && this.#phase !== 'done'; ) {
         const text = lines.push(data.subarray(at, at + STDIN_SLICE_BYTES));
         at += STDIN_SLICE_BYTES;
         if (text.length > 0 && !this.#write(text)) {
+          pending = true;
           stdin.pause();
           const rest = data.subarray(at);
           this.#shell.once('drain', () => {
+            pending = false;
             send(rest);
-            if (!stopped && this.#shell.writableNeedDrain !== true) stdin.resume();
+            if (pending || stopped) return;
+            // A stream may end while paused, once its last chunk was taken: then end after that chunk.
+            if (ended) finish();
+            else stdin.resume();
           });
           return;
         }
@@ -280,9 +293,8 @@ class CommandRun {
     const onData = (chunk: Buffer | string): void =>
       send(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const onEnd = (): void => {
-      if (stopped) return;
-      this.#write(lines.end());
-      stop();
+      ended = true;
+      if (!pending) finish();
     };
     const onError = (error: Error): void => {
       stop();
