@@ -10,7 +10,12 @@ import { allSessionsRun } from './cases.js';
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);
 const PARALLEL = (process.env.BENCH_PARALLEL ?? '1,2,4,8,16,32').split(',').map(Number);
 
-const em = await startGameLiftStreamsEmulator({ credentials: CREDENTIALS, moreSessions: SESSIONS - 1 });
+// Every run starts a new terminal session per stream session; the agent emulator keeps the ended ones.
+const em = await startGameLiftStreamsEmulator({
+  credentials: CREDENTIALS,
+  moreSessions: SESSIONS - 1,
+  agent: { maxSessions: SESSIONS * (PARALLEL.length + 2) },
+});
 try {
   const rows = [];
   let first;
