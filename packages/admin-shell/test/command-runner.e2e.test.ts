@@ -43,10 +43,9 @@ async function rejection(promise: Promise<unknown>): Promise<AdminShellError> {
 }
 
 /** Every character from U+0001 to U+00FF (control characters included), and a few wider ones. */
-const EVERY_CHARACTER =
-  Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1))
-    .join('')
-    .replace('\n', '') + 'é日本語🎮';
+const EVERY_CHARACTER = `${Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1))
+  .join('')
+  .replace('\n', '')}é日本語🎮`;
 
 /** The emulators a run needs: a POSIX host (sh), one without perl, and a stand-in for a Windows host. */
 function hosts(extra: GameLiftStreamsEmulatorOptions = {}) {
