@@ -132,3 +132,16 @@ describe.skipIf(!BUILT)('messages of the command', () => {
     expect(run.stderr).not.toMatch(/option|retry\.|logger|maxWaitMs/);
   });
 });
+
+describe.skipIf(!BUILT)('--record without a terminal', () => {
+  it('is a usage error unless -t asks for the transcript', async () => {
+    const run = await runBuilt(
+      ['--stream-session', 'ABC123def4567', '--stream-group', 'sg-1', '--record', '/tmp/x.cast'],
+      {
+        input: 'true\n',
+      },
+    );
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(/--record records a terminal session: run it in a terminal, or give -t/);
+  });
+});

@@ -1,5 +1,5 @@
 import { explainFailure } from '../channel-errors.js';
-import { commandLineMessage, isAdminShellError } from '../errors.js';
+import { AdminShellError, commandLineMessage, isAdminShellError } from '../errors.js';
 import { printableText } from '../printable-text.js';
 import { type CliArgs, parseCliArgs } from './args.js';
 import { type CliIo, createDiagnostics, type Diagnostics } from './cli-io.js';
@@ -48,6 +48,13 @@ async function dispatch(ctx: CliContext): Promise<number> {
         return (await import('./run-command.js')).runCommandMode(ctx, args.command);
       if (io.stdin.isTTY === true || args.tty)
         return (await import('./run-terminal.js')).runTerminalMode(ctx);
+      if (args.record !== undefined) {
+        throw new AdminShellError(
+          'INVALID_ARGUMENT',
+          '--record records a terminal session: run it in a terminal, or give -t to record the transcript of ' +
+            'stdin. See --help.',
+        );
+      }
       return (await import('./run-command.js')).runScriptMode(ctx);
   }
 }
