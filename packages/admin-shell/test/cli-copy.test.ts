@@ -124,8 +124,8 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp, through both emulators', () =>
     const exit = await term.exited;
     expect(exit.exitCode).toBe(0);
     const shown = term.output();
+    // The bar itself (its rate and time left need time to measure: see progress-bar.test.ts).
     expect(shown).toMatch(/\[[#.]{20}\] +\d+% +[\d.]+ [kM]B \/ 8\.0 MB/);
-    expect(shown).toMatch(/[\d.]+ [kM]B\/s +ETA \d+:\d\d/);
     expect(shown.endsWith('\r\u001b[K')).toBe(true);
     expect(readFileSync(join(into, 'progress.bin')).equals(readFileSync(file))).toBe(true);
   });
