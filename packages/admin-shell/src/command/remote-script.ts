@@ -29,8 +29,9 @@
  *    With `stdin`, the client sends the local stdin base64-encoded in lines after the `.`, then Ctrl-D (end of
  *    file in line mode); `base64 -d` on the terminal feeds the command. Without, its stdin is `/dev/null`.
  *
- * The interactive shell exits after the runner (the `exit` of the typed line), so nothing sent afterwards is
- * ever run, and the session ends.
+ * The client closes the session once it has the status. The runner waits a second before it ends, so that the
+ * last lines are read even by an agent that stops reading the terminal soon after the shell exits; then the
+ * interactive shell exits too (the `exit` of the typed line), so nothing sent afterwards is ever run.
  */
 
 /** The length of the per-run nonce, in hex digits (16 random bytes). */
