@@ -37,7 +37,7 @@ export interface AccessRequestOptions {
    * @default 30_000
    */
   readonly callTimeoutMs?: number | undefined;
-  /** Clock, randomness and sleep of the retries, for tests. */
+  /** @internal Clock, randomness and sleep of the retries, for tests. */
   readonly runtime?: RetryRuntime;
 }
 

@@ -1,3 +1,8 @@
+/**
+ * `openAdminShell()`: the admin shell of an Amazon GameLift Streams stream session as a Node `Duplex`, and the
+ * API call, identifier checks and errors behind it.
+ * @module gamelift-admin-shell
+ */
 export type { AccessRequestOptions, AdminShellAccess } from './access-request.js';
 export { ACCESS_DEFAULTS, requestAdminShellAccess } from './access-request.js';
 export type { RetryOptions, RetryProgress, RetryReason } from './backoff.js';

@@ -19,8 +19,8 @@ export interface ClientSettings {
    * Endpoint URL. `https://` for any host; `http://` only for a loopback host (`127.0.0.0/8`, `::1`,
    * `localhost`), e.g. `http://127.0.0.1:4566` for an emulator, since requests are signed and the answer
    * carries the token. The same rule holds, at each request, for an endpoint the SDK takes from
-   * `AWS_ENDPOINT_URL_GAMELIFTSTREAMS`, `AWS_ENDPOINT_URL` or the profile's `endpoint_url` (see
-   * {@link guardClientEndpoint}).
+   * `AWS_ENDPOINT_URL_GAMELIFTSTREAMS`, `AWS_ENDPOINT_URL` or the profile's `endpoint_url` (a middleware
+   * of the client checks it).
    * Default: the region's public endpoint.
    */
   endpoint?: string;
@@ -47,7 +47,7 @@ export const CLIENT_DEFAULTS = { connectionTimeoutMs: 10_000, requestTimeoutMs: 
  * are turned off (`maxAttempts: 1`): 409 and 429 answers are retried by this package, with a bounded wait.
  * Every request is bounded by `connectionTimeoutMs` and `requestTimeoutMs`; a timeout surfaces as a
  * `TimeoutError`, which this package maps to `NETWORK_ERROR`. Every request obeys the endpoint rule
- * ({@link guardClientEndpoint}), whatever the source of the endpoint.
+ * (checked by the client's `gameliftAdminShellEndpointGuard` middleware), whatever the source of the endpoint.
  * @throws {AdminShellError} `INVALID_ARGUMENT` for an endpoint that is not an http(s) URL, an `http://`
  *   endpoint whose host is not loopback, a region that is not a region name, or a timeout that is not a
  *   whole number from 1 to 2^31 − 1.

@@ -52,7 +52,9 @@ describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => 
       await term.waitFor(PROMPT, { from: term.output().indexOf('START') });
       let mark = term.output().length;
       term.write('ls -a /\r');
-      await term.waitFor(/\bproc\b/, { from: mark });
+      // The prompt after the listing too: a line typed while ls still prints is echoed into the listing, and
+      // its output then follows the prompt on the same line (seen on a loaded machine).
+      await term.waitFor(/\bproc\b[\s\S]*\$ $/, { from: mark });
 
       mark = term.output().length;
       term.write('stty size\r');

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { GameLiftStreamsClient, GetStreamSessionCommand } from '@aws-sdk/client-gameliftstreams';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminShellError } from '../src/errors.js';
+import { openAdminShell } from '../src/open-admin-shell.js';
 import {
   type GameLiftStreamsEmulator,
   type GameLiftStreamsEmulatorOptions,
@@ -123,7 +124,50 @@ describe('a request the emulator fails to handle', () => {
     });
     for (let i = 0; i < 50 && em.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(em.calls).toEqual([
-      { operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException' },
+      {
+        operation: 'unknown',
+        httpStatus: 500,
+        errorType: 'InternalServerException',
+        failure: new Error('request body too large'),
+      },
     ]);
+  });
+
+  it('says what failed, and openAdminShell reports it with the cause', async () => {
+    // One terminal session at most: once it has ended, the next call cannot start another.
+    emulator = await startGameLiftStreamsEmulator({ credentials: CREDS, agent: { maxSessions: 1 } });
+    const em = emulator;
+    const session = await em.terminalSession();
+    session.terminate();
+    await session.ended;
+    await new Promise((resolve) => setImmediate(resolve));
+    const client = new GameLiftStreamsClient({
+      region: em.region,
+      endpoint: em.endpoint,
+      credentials: CREDS,
+    });
+    try {
+      const error = await openAdminShell({
+        client,
+        streamGroupId: em.streamGroupId,
+        streamSessionId: em.streamSessionId,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdminShellError);
+      expect((error as AdminShellError).code).toBe('SERVICE_ERROR');
+      expect((error as AdminShellError).message).toContain(
+        'The emulator failed to handle the request: INVALID_ARGUMENT: the emulator holds at most 1 sessions',
+      );
+      expect(em.calls.at(-1)).toMatchObject({ httpStatus: 500, failure: { code: 'INVALID_ARGUMENT' } });
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('the agent emulator behind it', () => {
+  it('is started with it, so a bad agent option is refused at once', async () => {
+    const error = await refusal({ agent: { maxSessions: 0 } });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^the agent emulator did not start: .*maxSessions/);
   });
 });

@@ -1,3 +1,8 @@
+/**
+ * The AWS Systems Manager Session Manager data channel in TypeScript: the agent-message codec, the protocol
+ * engine, and `connectDataChannel()`, a Node `Duplex` over WebSocket.
+ * @module ssm-channel
+ */
 export { connectDataChannel } from './channel/connect-data-channel.js';
 export { DataChannel, type SessionInfo } from './channel/data-channel.js';
 export {

@@ -122,6 +122,8 @@ export interface EmulatorCall {
   readonly errorType?: EmulatedErrorType;
   readonly identifier?: string;
   readonly streamSessionIdentifier?: string;
+  /** For a 500 the emulator answered because it failed to handle the request: what failed. */
+  readonly failure?: unknown;
 }
 
 /** A running GameLift Streams API emulator. */
@@ -140,8 +142,8 @@ export interface GameLiftStreamsEmulator {
   /** Every token handed out so far, in order (for tests that check where tokens end up). */
   readonly issuedTokens: readonly string[];
   /**
-   * The agent emulator behind the URLs. It is started at the first successful
-   * CreateStreamSessionAdminShell (or by this call), so error-path tests spawn no shell.
+   * The agent emulator behind the URLs, started with the API emulator. Its shell starts only when a client
+   * connects, so error-path tests spawn no shell.
    */
   agent(): Promise<AgentEmulator>;
   /**

@@ -25,6 +25,8 @@ const ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/([^/]+?)(\/access)?\/?$
 const LIST_ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/?$/;
 const MAX_BODY_BYTES = 64 * 1024;
 const NOT_READY_MESSAGE = 'The terminal connection to the stream session is not yet available.';
+/** The longest part of a failure's message quoted in the 500 answer. */
+const MAX_FAILURE_CHARS = 240;
 
 /**
  * Checks the `tokenValue` option with the agent emulator's rule, before anything starts.
@@ -39,6 +41,46 @@ async function checkTokenValue(value: string): Promise<void> {
   }
 }
 
+/**
+ * Starts the agent emulator behind the URLs, in `shell` mode. A missing `node-pty` or a bad `agent` option is
+ * refused here, when the API emulator starts, instead of as a 500 at the first call.
+ * @throws {AdminShellError} `INVALID_ARGUMENT`, with the agent emulator's error (which names the install
+ *   command of a missing `node-pty`) as its message and `cause`.
+ */
+async function startAgent(
+  options: GameLiftStreamsEmulatorOptions,
+  tokenValue: string | undefined,
+  streamSessions: number,
+): Promise<AgentEmulator> {
+  const { startAgentEmulator } = await import('ssm-channel/testing');
+  try {
+    return await startAgentEmulator({
+      // Room for a few terminal sessions per stream session (each run of a command starts one).
+      maxSessions: Math.max(64, 4 * streamSessions),
+      ...options.agent,
+      ...(options.runtime === 'windows' ? { shell: POWERSHELL_SHELL } : {}),
+      ...(tokenValue === undefined ? {} : { tokenValue }),
+      mode: 'shell',
+    });
+  } catch (cause) {
+    throw new AdminShellError(
+      'INVALID_ARGUMENT',
+      `the agent emulator did not start: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** What the 500 answer of a request the emulator failed to handle says: the failure, code and message. */
+function failureText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const text = typeof code === 'string' && code.length > 0 ? `${code}: ${message}` : message;
+  return text.length > MAX_FAILURE_CHARS ? `${text.slice(0, MAX_FAILURE_CHARS - 3)}...` : text;
+}
+
 function randomId(length: number): string {
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => ALPHANUM[b % ALPHANUM.length]).join('');
@@ -46,13 +88,18 @@ function randomId(length: number): string {
 
 /**
  * Starts a GameLift Streams API emulator on 127.0.0.1: a real HTTP server that answers
- * CreateStreamSessionAdminShell (`POST /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}/access`)
- * and GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) in the
- * service's REST JSON shapes, errors included, and hands out URLs into an agent emulator that runs a real shell.
+ * CreateStreamSessionAdminShell (`POST /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}/access`),
+ * GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) and
+ * ListStreamSessions (`GET /streamgroups/{Identifier}/streamsessions`, page by page) in the service's REST JSON
+ * shapes, errors included, for a stream group of one or many stream sessions, and hands out URLs into an agent
+ * emulator that runs a real shell per terminal session.
  * Every request must carry a SigV4 Authorization header (see {@link GameLiftStreamsEmulatorOptions.credentials}).
- * A request the emulator fails to handle is answered 500 InternalServerException and recorded in `calls`.
+ * The agent emulator behind the URLs starts with it (no shell runs before a client connects).
+ * A request the emulator fails to handle is answered 500 InternalServerException whose message says what
+ * failed, and recorded in `calls` with the error as `failure`.
  * @throws {AdminShellError} `INVALID_ARGUMENT` for a bad option (region, IDs, `status`, `notReadyTimes`,
- *   `faults`, `credentials`, `port`, `tokenValue`…), before anything starts.
+ *   `faults`, `credentials`, `port`, `tokenValue`, `agent`…), or when the agent emulator cannot run a shell
+ *   (`node-pty` missing: the message names the install command), before anything starts.
  */
 export async function startGameLiftStreamsEmulator(
   options: GameLiftStreamsEmulatorOptions = {},
@@ -73,23 +120,11 @@ export async function startGameLiftStreamsEmulator(
   const pageSize = options.pageSize ?? 25;
 
   const specs = moreSessionSpecs(options.moreSessions);
-  const startAgent = async (): Promise<AgentEmulator> => {
-    // Loaded on first use: the agent emulator brings node-pty, which error-path tests do not need.
-    const { startAgentEmulator } = await import('ssm-channel/testing');
-    return startAgentEmulator({
-      maxSessions: Math.max(64, 4 * (specs.length + 1)),
-      ...options.agent,
-      ...(options.runtime === 'windows' ? { shell: POWERSHELL_SHELL } : {}),
-      ...(fixedToken === undefined ? {} : { tokenValue: fixedToken }),
-      mode: 'shell',
-    });
-  };
-  let agent: Promise<AgentEmulator> | undefined;
+  const agent = await startAgent(options, fixedToken, specs.length + 1);
   let closed = false;
   const getAgent = (): Promise<AgentEmulator> => {
     if (closed) return Promise.reject(new Error('the emulator is closed'));
-    agent ??= startAgent();
-    return agent;
+    return Promise.resolve(agent);
   };
   const now = Math.floor(Date.now() / 1000);
   const sessionArn = (id: string): string =>
@@ -118,9 +153,15 @@ export async function startGameLiftStreamsEmulator(
       }),
     );
   };
-  addSession(streamSessionId, options.status ?? 'ACTIVE', options.runtime ?? 'linux', true);
-  for (const spec of specs)
-    addSession(spec.id ?? randomId(13), spec.status ?? 'ACTIVE', spec.runtime ?? 'linux', false);
+  try {
+    addSession(streamSessionId, options.status ?? 'ACTIVE', options.runtime ?? 'linux', true);
+    for (const spec of specs) {
+      addSession(spec.id ?? randomId(13), spec.status ?? 'ACTIVE', spec.runtime ?? 'linux', false);
+    }
+  } catch (error) {
+    await agent.close();
+    throw error;
+  }
   const sessionOf = (id: string | undefined): EmulatedStreamSession => {
     const found = sessions.get(id ?? streamSessionId);
     if (found === undefined) {
@@ -298,20 +339,29 @@ export async function startGameLiftStreamsEmulator(
   });
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((failure: unknown) => {
       if (!res.headersSent) {
-        sendError(res, 'InternalServerException', 'The emulator failed to handle the request.');
-        calls.push({ operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException' });
+        sendError(
+          res,
+          'InternalServerException',
+          `The emulator failed to handle the request: ${failureText(failure)}`,
+        );
+        calls.push({ operation: 'unknown', httpStatus: 500, errorType: 'InternalServerException', failure });
       } else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await agent.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -346,8 +396,7 @@ export async function startGameLiftStreamsEmulator(
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      const started = await agent?.catch(() => undefined);
-      await started?.close();
+      await agent.close();
     },
   };
 }

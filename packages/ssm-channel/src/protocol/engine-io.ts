@@ -21,7 +21,7 @@ export interface EngineIo {
   readonly defaultIds?: boolean;
 }
 
-/** The optional parts of {@link EngineIo} as engine options. */
+/** The engine's time and ids, as options; what is left out takes the default. */
 export interface EngineIoOptions {
   /** Monotonic time in ms. @default performance.now */
   now?: () => number;

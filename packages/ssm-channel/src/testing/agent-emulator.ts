@@ -55,10 +55,13 @@ const SESSION_PATH = /^\/v1\/data-channel\/([^/]+)$/;
  * A refused token (unknown, expired, or the session ended) or a bad OpenDataChannel closes the socket with
  * code 1008 (Policy Violation) before any other frame; an unknown session path is answered HTTP 404.
  *
- * @throws {SsmChannelError} `INVALID_ARGUMENT` for bad options, or `mode: 'shell'` without `node-pty`.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT` for bad options, or `mode: 'shell'` without a loadable
+ *   `node-pty` (the message names the install command), before anything starts.
  */
 export async function startAgentEmulator(options: AgentEmulatorOptions = {}): Promise<AgentEmulator> {
   validateEmulatorOptions(options);
+  // A missing node-pty is reported before anything starts, not at the first session.
+  if ((options.mode ?? EMULATOR_DEFAULTS.mode) === 'shell') await loadNodePty();
   const server = new EmulatorServer(options);
   await server.listen(options.port ?? 0);
   try {

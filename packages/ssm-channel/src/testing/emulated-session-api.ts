@@ -51,6 +51,7 @@ export interface EmulatedSession {
    * the `tokenValue` option that same token, valid for a new `tokenValidityMs` window from now.
    */
   issueToken(): StreamCredentials;
+  /** Counters of this session: connections, refusals, frames, acks, faults and the agent engine's own. */
   stats(): EmulatorStats;
   /** Sends pause_publication to the client (the service's flow control, §11). */
   pausePublication(): void;

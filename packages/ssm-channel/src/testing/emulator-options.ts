@@ -80,7 +80,10 @@ export interface EmulatorFaultOptions {
   };
 }
 
-/** Agent engine bounds passed through to the agent engine (see its documentation for the defaults). */
+/**
+ * Agent engine bounds passed through to the agent engine (see its documentation for the defaults).
+ * @interface
+ */
 export type EmulatorAgentLimits = Pick<
   AgentEngineOptions,
   | 'maxUnackedMessages'

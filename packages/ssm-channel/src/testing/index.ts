@@ -1,6 +1,9 @@
 /**
- * `ssm-channel/testing`: an SSM agent emulator for testing data channel clients without AWS.
+ * An SSM agent emulator for testing data channel clients without AWS.
+ * @module ssm-channel/testing
  */
+
+export type { AgentEnginePhase, AgentEngineStats } from '../protocol/agent/index.js';
 export { type AgentEmulator, startAgentEmulator } from './agent-emulator.js';
 export {
   type ConnectionInfo,

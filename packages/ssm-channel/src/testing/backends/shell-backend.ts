@@ -11,17 +11,28 @@ const KILL_GRACE_MS = 2_000;
 /** The pty size range: the agent truncates sizes to uint16. */
 const MAX_CELLS = 0xffff;
 
+/** How to install the optional peer dependency, for error messages. */
+const NODE_PTY_INSTALL =
+  'npm install --save-dev node-pty (pnpm: pnpm add -D node-pty, and allow its build script)';
+
 /**
- * Loads the optional peer dependency `node-pty`.
- * @throws {SsmChannelError} `INVALID_ARGUMENT` when it is not installed.
+ * Loads the optional peer dependency `node-pty`, which `shell` mode needs.
+ * @throws {SsmChannelError} `INVALID_ARGUMENT` when it is not installed, or installed without its native
+ *   part (a package manager that skipped its build script); the message says how to install it.
  */
 export async function loadNodePty(): Promise<NodePty> {
   try {
     return await import('node-pty');
   } catch (cause) {
+    const notInstalled =
+      (cause as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((cause as Error).message).includes("'node-pty'");
+    const problem = notInstalled
+      ? 'node-pty, an optional peer dependency, is not installed'
+      : `node-pty is installed but failed to load (${(cause as Error).message}); its native part may not be built`;
     throw new SsmChannelError(
       'INVALID_ARGUMENT',
-      "the agent emulator's shell mode needs the optional peer dependency node-pty",
+      `the agent emulator's shell mode runs a real shell through node-pty, and ${problem}. Install it: ${NODE_PTY_INSTALL}.`,
       { cause },
     );
   }
