@@ -101,7 +101,7 @@ export class AdminShellError extends Error {
   readonly #template: string;
 
   /**
-   * @param message the message; settings named with {@link mention} are rendered in the library's words
+   * @param message the message; the settings it names (this package marks them) are rendered in the library's words
    *   here, and as the command's flags by {@link commandLineMessage}.
    */
   constructor(code: AdminShellErrorCode, message: string, options?: { cause?: unknown }) {
