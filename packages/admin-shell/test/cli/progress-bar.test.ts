@@ -45,9 +45,7 @@ describe('the progress bar', () => {
     expect(frames.length).toBeGreaterThanOrEqual(9);
     expect(frames.length).toBeLessThanOrEqual(11);
     // Drawn at 50, 150, … 950 ms; the last one at 19 MB: 1 MB every 50 ms is 20 MB/s, 21 MB left is 1 s.
-    expect(frames.at(-2)).toMatch(
-      /^copy {2}\[#{10}\.{10}\] {2}47% {2}19 MB \/ 40 MB {2}20 MB\/s {2}ETA 0:01\u001b\[K$/,
-    );
+    expect(frames.at(-2)).toBe('copy  [##########..........]  47%  19 MB / 40 MB  20 MB/s  ETA 0:01\u001b[K');
     expect(term.written().endsWith('\r\u001b[K')).toBe(true);
   });
 
