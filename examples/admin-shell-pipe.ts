@@ -19,8 +19,12 @@ try {
   const shell = await openAdminShell({
     streamGroupId,
     streamSessionId,
-    ...(region === undefined ? {} : { region }),
-    retry: { onRetry: (p) => console.error(`session not ready (${p.reason}); retrying in ${p.delayMs} ms`) },
+    api: {
+      ...(region === undefined ? {} : { region }),
+      retry: {
+        onRetry: (p) => console.error(`session not ready (${p.reason}); retrying in ${p.delayMs} ms`),
+      },
+    },
   });
   console.error(`connected to ${shell.streamSessionId} (SSM session ${shell.sessionId})`);
   // The remote side is a terminal: the end of our input is the Ctrl-D a user would type.

@@ -29,7 +29,7 @@ try {
     tokenValue: emulator.tokenValue,
     terminalSize: { cols: 120, rows: 40 },
     // After a dropped connection: fresh credentials for the same session, like SSM's ResumeSession.
-    reconnect: async () => emulator.issueToken(),
+    reconnect: { credentials: async () => emulator.issueToken() },
   });
   channel.pipe(process.stdout);
   const sized = outputContains(channel, '40 120');

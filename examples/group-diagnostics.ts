@@ -20,7 +20,7 @@ for (const session of await listStreamSessions({ streamGroupId, api })) {
   if (!session.adminShell) continue;
   try {
     const result = await runAdminShellCommand(
-      { streamGroupId, streamSessionId: session.streamSessionId, ...api },
+      { streamGroupId, streamSessionId: session.streamSessionId, api },
       command,
     );
     const first = result.stdout.toString('utf8').split('\n')[0];

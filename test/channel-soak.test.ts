@@ -28,8 +28,7 @@ it(`echoes ${megabytes} MB through 3 % drop, duplication and reordering and a cu
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      reconnect: () => Promise.resolve(agent.issueToken()),
-      reconnectInitialDelayMs: 10,
+      reconnect: { credentials: () => Promise.resolve(agent.issueToken()), initialDelayMs: 10 },
     });
     const input = deterministicBytes(seed, total);
     const echoed = createHash('sha256');

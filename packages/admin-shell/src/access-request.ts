@@ -34,7 +34,7 @@ export interface AccessRequestOptions {
    * The longest time one API call (each attempt, and the GetStreamSession lookup) may take, whatever the
    * client's own timeouts; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
    * A whole number from 1 to 2^31 − 1.
-   * @default 30_000
+   * @default 15_000
    */
   readonly callTimeoutMs?: number | undefined;
   /** @internal Clock, randomness and sleep of the retries, for tests. */
@@ -42,7 +42,7 @@ export interface AccessRequestOptions {
 }
 
 /** Defaults of {@link AccessRequestOptions}. */
-export const ACCESS_DEFAULTS = { callTimeoutMs: 30_000 } as const;
+export const ACCESS_DEFAULTS = { callTimeoutMs: 15_000 } as const;
 
 function classify(error: unknown): RetryReason | undefined {
   const name = serviceErrorName(error);

@@ -1,17 +1,10 @@
-import type { CloseInfo } from 'ssm-channel';
+import { type CloseInfo, SsmChannelError } from 'ssm-channel';
 import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
 
-interface CodedError {
-  name?: unknown;
-  code?: unknown;
-  message?: unknown;
-}
-
-/** The `code` of an `SsmChannelError` (or any coded error), if `error` has one. */
+/** The `code` of an `SsmChannelError` (of any copy of `ssm-channel`), if `error` is one. */
 export function channelErrorCode(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as CodedError).code : undefined;
-  return typeof code === 'string' ? code : undefined;
+  return error instanceof SsmChannelError ? error.code : undefined;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
+import { isLoopbackHost } from 'ssm-channel';
 import { AdminShellError, mention } from './errors.js';
-import { isLoopbackHost } from './loopback.js';
 import { printableText } from './printable-text.js';
 import { limitResponseBody, ResponseTooLarge, responseTooLarge } from './response-limit.js';
 
-const ALLOWED_HTTP_HOSTS = 'http:// is allowed only for 127.0.0.1, ::1 or localhost';
+const ALLOWED_HTTP_HOSTS = 'http:// is allowed only for loopback hosts (127.0.0.1, ::1, localhost)';
 
 /**
- * The endpoint rule: `https:`, or `http:` to a loopback host. `hostname` as `URL.hostname` gives it.
+ * The endpoint rule: `https:`, or `http:` to a loopback host, judged by `ssm-channel`'s `isLoopbackHost`, the
+ * rule its `ws:` check uses too.
  * @returns why the endpoint is refused, or `undefined` when it is allowed.
  */
 function endpointProblem(protocol: string, hostname: string): string | undefined {
@@ -86,9 +87,7 @@ function checkRequestTarget(request: unknown): void {
     );
   }
   const scheme = `${protocol.toLowerCase().replace(/:$/, '')}:`;
-  // The SDK's requests carry URL host names, IPv6 in brackets; accept a bare IPv6 address too.
-  const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
-  const problem = endpointProblem(scheme, host);
+  const problem = endpointProblem(scheme, hostname);
   if (problem === undefined) return;
   throw new AdminShellError(
     'INVALID_ARGUMENT',

@@ -89,11 +89,19 @@ function render(template: string, words: Record<Setting, string>): string {
   return template.replace(MENTION, (_, name: string) => words[name as Setting] ?? name);
 }
 
+/** The brand every copy of the package marks its errors with (a registered symbol). */
+const BRAND = Symbol.for('gamelift-admin-shell.AdminShellError');
+
 /**
  * The one error class of `gamelift-admin-shell`. `cause` keeps the SDK exception or the `SsmChannelError`
  * underneath, when there is one.
  */
 export class AdminShellError extends Error {
+  /** By brand, not prototype: an error made by another copy of the package is an `AdminShellError` too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   override name = 'AdminShellError';
   /** A stable identifier of the failure; the package README lists every code. */
   readonly code: AdminShellErrorCode;
@@ -108,6 +116,7 @@ export class AdminShellError extends Error {
     super(render(message, LIBRARY_WORDS), options);
     this.code = code;
     this.#template = message;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** The message with the settings it names written as the command's flags (`--region`, `--wait`, …). */
@@ -118,15 +127,12 @@ export class AdminShellError extends Error {
 
 /** The message of `error` as the command prints it: with flags instead of option names. */
 export function commandLineMessage(error: Error): string {
-  return error instanceof AdminShellError ? error.commandLineMessage : error.message;
+  // An error of an older copy of the package has no such wording: its message is all there is.
+  const wording = error instanceof AdminShellError ? error.commandLineMessage : undefined;
+  return typeof wording === 'string' ? wording : error.message;
 }
 
-/** True when `value` is an {@link AdminShellError} (also across package copies, by shape). */
+/** True when `value` is an {@link AdminShellError}, also one made by another copy of the package. */
 export function isAdminShellError(value: unknown): value is AdminShellError {
-  return (
-    value instanceof AdminShellError ||
-    (value instanceof Error &&
-      value.name === 'AdminShellError' &&
-      typeof (value as { code?: unknown }).code === 'string')
-  );
+  return value instanceof AdminShellError;
 }

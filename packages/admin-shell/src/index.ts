@@ -22,16 +22,17 @@ export {
   parseStreamGroupIdentifier,
   parseStreamSessionIdentifier,
 } from './identifiers.js';
-export type { ApiSettings, ListStreamSessionsOptions, StreamSessionListing } from './list-stream-sessions.js';
+export type { ListStreamSessionsOptions, StreamSessionListing } from './list-stream-sessions.js';
 export { listStreamSessions } from './list-stream-sessions.js';
 export type { AdminShellLogger } from './logger.js';
 export type {
   AdminShell,
   AdminShellInfo,
-  ChannelSettings,
+  ApiOptions,
+  ChannelOptions,
   OpenAdminShellOptions,
 } from './open-admin-shell.js';
-export { OPEN_DEFAULTS, openAdminShell } from './open-admin-shell.js';
+export { openAdminShell } from './open-admin-shell.js';
 export type { ClientSettings } from './sdk-client.js';
 export { CLIENT_DEFAULTS, createGameLiftStreamsClient } from './sdk-client.js';
 export { SHELL_READY_STATUSES } from './session-status.js';

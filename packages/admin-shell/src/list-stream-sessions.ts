@@ -6,33 +6,13 @@ import { guardClientEndpoint } from './endpoint-guard.js';
 import { AdminShellError } from './errors.js';
 import { parseStreamGroupIdentifier } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
+import type { ApiOptions } from './open-admin-shell.js';
 import { checkMilliseconds, checkSignal } from './option-checks.js';
 import { printableText } from './printable-text.js';
 import { sdk } from './sdk.js';
-import {
-  type ClientSettings,
-  clientProfile,
-  createGameLiftStreamsClient,
-  resolveClientRegion,
-} from './sdk-client.js';
+import { clientProfile, createGameLiftStreamsClient, resolveClientRegion } from './sdk-client.js';
 import { mapServiceError, serviceErrorName, serviceHttpStatus } from './service-errors.js';
 import { SHELL_READY_STATUSES } from './session-status.js';
-
-/**
- * How to reach the GameLift Streams API: an injected `client`, or the settings to build one with (and how
- * throttling is retried, and how long one call may take).
- */
-export interface ApiSettings extends ClientSettings {
-  /** A `GameLiftStreamsClient`; otherwise one is built from the settings and destroyed afterwards. */
-  client?: GameLiftStreamsClient;
-  /** How 429 (throttled) answers are retried. */
-  retry?: RetryOptions;
-  /**
-   * The longest time one API call may take. A whole number from 1 to 2^31 − 1.
-   * @default 30_000
-   */
-  callTimeoutMs?: number;
-}
 
 /** Options of {@link listStreamSessions}. */
 export interface ListStreamSessionsOptions {
@@ -42,7 +22,8 @@ export interface ListStreamSessionsOptions {
   status?: string;
   signal?: AbortSignal;
   logger?: AdminShellLogger;
-  api?: ApiSettings;
+  /** How the GameLift Streams API is called, as for `openAdminShell`. */
+  api?: ApiOptions;
 }
 
 /** One stream session of a stream group, as ListStreamSessions describes it. */

@@ -1,10 +1,13 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import {
-  type ConnectDataChannelOptions,
+  CHANNEL_DEFAULTS,
+  type ChannelLimits,
+  type ChannelTimeouts,
   checkChannelSettings,
   connectDataChannel,
   type DataChannel,
   type ReconnectContext,
+  type ReconnectOptions,
   SsmChannelError,
   type StreamCredentials,
   type TerminalSize,
@@ -18,59 +21,64 @@ import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName
 import type { AdminShellLogger } from './logger.js';
 import { checkMilliseconds, checkSignal, MAX_TIMER_MS, shownValue } from './option-checks.js';
 import { printableText } from './printable-text.js';
-import { type ClientSettings, createGameLiftStreamsClient, resolveClientRegion } from './sdk-client.js';
+import {
+  CLIENT_DEFAULTS,
+  type ClientSettings,
+  createGameLiftStreamsClient,
+  resolveClientRegion,
+} from './sdk-client.js';
 
-/** Data-channel settings passed through to `connectDataChannel` (limits, keepalive, …). */
-export type ChannelSettings = Omit<
-  ConnectDataChannelOptions,
-  'streamUrl' | 'tokenValue' | 'signal' | 'terminalSize' | 'reconnect' | 'logger' | 'connectTimeoutMs'
->;
-
-/** Options of {@link openAdminShell}. */
-export interface OpenAdminShellOptions extends ClientSettings {
+/** Options of {@link openAdminShell}: the stream session, a few common settings, and two groups. */
+export interface OpenAdminShellOptions {
   /** The stream group: `sg-1AB2C3De4` or its ARN. */
   streamGroupId: string;
   /** The stream session: `ABC123def4567` or its ARN (which names the stream group too). */
   streamSessionId: string;
-  /**
-   * The client to call the API with. When absent, one is built from `region`, `profile`, `endpoint` and
-   * `credentials` and the SDK's usual chain (with the region of an ARN when nothing else names one), and
-   * destroyed when the shell closes. Pass either `client` or those settings, not both. An injected client
-   * gets the endpoint rule of {@link ClientSettings.endpoint} too (a middleware, added once).
-   */
-  client?: GameLiftStreamsClient;
   /** Aborts the API calls, the connection and the open shell. */
   signal?: AbortSignal;
   /** The initial terminal size, sent once the channel is open. */
   terminalSize?: TerminalSize;
-  /** How 409 (not ready) and 429 (throttled) answers are retried. */
-  retry?: RetryOptions;
   /** Diagnostics: each API call, connect, handshake and reconnect. The token never appears. */
   logger?: AdminShellLogger;
+  /** How the GameLift Streams API is called. */
+  api?: ApiOptions;
+  /** The data channel's timeouts, limits and reconnection, as `connectDataChannel` takes them. */
+  channel?: ChannelOptions;
+}
+
+/**
+ * `api`: the GameLift Streams API calls (CreateStreamSessionAdminShell, and GetStreamSession for clearer
+ * errors). Either `client`, or the settings to build one from (`region`, `profile`, `endpoint`,
+ * `credentials`), not both.
+ */
+export interface ApiOptions extends Omit<ClientSettings, 'connectionTimeoutMs' | 'requestTimeoutMs'> {
   /**
-   * The longest wait for the data channel to open; it is further cut to what is left of the URL's lifetime.
-   * A whole number from 1 to 2^31 − 1.
-   * @default 15_000
+   * The client to call the API with. When absent, one is built from the settings and the SDK's usual chain
+   * (with the region of an ARN when nothing else names one), and destroyed when the shell closes. An
+   * injected client gets the endpoint rule of {@link ClientSettings.endpoint} too (a middleware, added once).
    */
-  connectTimeoutMs?: number;
-  /**
-   * How long a StreamUrl and its token stay usable for a new connection, from the API's answer.
-   * A whole number from 1 to 2^31 − 1.
-   * @default 60_000
-   */
-  urlLifetimeMs?: number;
+  client?: GameLiftStreamsClient;
+  /** How 409 (not ready) and 429 (throttled) answers are retried. */
+  retry?: RetryOptions;
   /**
    * The longest time one API call may take (each attempt), even with an injected `client` that has no
-   * timeouts of its own; past it the call is aborted and the promise rejects with `NETWORK_ERROR`.
-   * A whole number from 1 to 2^31 − 1.
-   * @default 30_000
+   * timeouts of its own; past it the call is aborted and the promise rejects with `NETWORK_ERROR`. A client
+   * built here also gives up on a TCP connection after 10 s at most. A whole number from 1 to 2^31 − 1.
+   * @default 15_000
    */
   callTimeoutMs?: number;
-  /**
-   * Passed through to `connectDataChannel`; checked (with `terminalSize`) by `checkChannelSettings` before
-   * any call.
-   */
-  channel?: ChannelSettings;
+}
+
+/**
+ * `channel`: the data channel's groups (see `ssm-channel`'s `connectDataChannel`). `timeouts.connectMs` is
+ * further cut to what is left of the StreamUrl's 60 s lifetime; `reconnect.credentialsTimeoutMs` defaults
+ * to what the API calls of one reconnection may take (`api.retry.maxWaitMs` plus two calls and 5 s).
+ */
+export interface ChannelOptions {
+  timeouts?: ChannelTimeouts;
+  limits?: ChannelLimits;
+  /** How a lost connection is resumed; the fresh credentials come from a new API call. */
+  reconnect?: Omit<ReconnectOptions, 'credentials'>;
 }
 
 /** What CreateStreamSessionAdminShell returned, minus the token, and what it was called for. */
@@ -90,39 +98,60 @@ export interface AdminShellInfo {
 /** An open admin shell: the data channel (a Duplex of raw terminal bytes) plus {@link AdminShellInfo}. */
 export type AdminShell = DataChannel & AdminShellInfo;
 
-/** Defaults of {@link OpenAdminShellOptions}. */
-export const OPEN_DEFAULTS = {
-  connectTimeoutMs: 15_000,
-  urlLifetimeMs: 60_000,
-  callTimeoutMs: ACCESS_DEFAULTS.callTimeoutMs,
-} as const;
+/** How long a StreamUrl and its token stay usable for a new connection, from the API's answer. */
+const URL_LIFETIME_MS = 60_000;
 
-const CLIENT_SETTINGS = [
-  'region',
-  'profile',
-  'endpoint',
-  'credentials',
-  'connectionTimeoutMs',
-  'requestTimeoutMs',
-] as const;
+const TOP_LEVEL = ['streamGroupId', 'streamSessionId', 'signal', 'terminalSize', 'logger', 'api', 'channel'];
+const API_KEYS = ['client', 'region', 'profile', 'endpoint', 'credentials', 'retry', 'callTimeoutMs'];
+const CHANNEL_KEYS = ['timeouts', 'limits', 'reconnect'];
+const CLIENT_SETTINGS = ['region', 'profile', 'endpoint', 'credentials'] as const;
 // Connect failures that a fresh URL and token can cure (the first ones may have expired in flight).
 const RETRY_WITH_FRESH_URL = new Set(['AUTH_FAILED', 'CONNECT_TIMEOUT']);
+
+/**
+ * An options group: absent, or an object of known keys only (a misspelling, or an option of an older
+ * version, is named rather than ignored).
+ * @throws {AdminShellError} `INVALID_ARGUMENT`
+ */
+function optionGroup(value: unknown, known: readonly string[], where: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) {
+    throw new AdminShellError('INVALID_ARGUMENT', `${where} must be an object, not ${shownValue(value)}.`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new AdminShellError(
+        'INVALID_ARGUMENT',
+        `${where === 'options' ? '' : `${where}.`}${key} is not an option (options: ${known.join(', ')}).`,
+      );
+    }
+  }
+  return value as Record<string, unknown>;
+}
 
 /**
  * Checks the data-channel settings as `connectDataChannel` will, so that a bad one fails before any call.
  * @throws {AdminShellError} `INVALID_ARGUMENT` with the channel's message.
  */
 function checkChannel(options: OpenAdminShellOptions): void {
-  const { channel, terminalSize } = options;
-  if (channel !== undefined && (typeof channel !== 'object' || channel === null)) {
-    throw new AdminShellError('INVALID_ARGUMENT', `channel must be an object, not ${shownValue(channel)}.`);
-  }
+  optionGroup(options.channel, CHANNEL_KEYS, 'channel');
+  const { terminalSize } = options;
+  const { timeouts, limits, reconnect } = options.channel ?? {};
   try {
-    checkChannelSettings({ ...channel, ...(terminalSize === undefined ? {} : { terminalSize }) });
+    checkChannelSettings({
+      ...(timeouts === undefined ? {} : { timeouts }),
+      ...(limits === undefined ? {} : { limits }),
+      ...(reconnect === undefined ? {} : { reconnect: { ...reconnect, credentials: noCredentials } }),
+      ...(terminalSize === undefined ? {} : { terminalSize }),
+    });
   } catch (cause) {
     if (!(cause instanceof SsmChannelError)) throw cause;
-    throw new AdminShellError('INVALID_ARGUMENT', cause.message, { cause });
+    throw new AdminShellError('INVALID_ARGUMENT', `channel settings: ${cause.message}`, { cause });
   }
+}
+
+function noCredentials(): Promise<StreamCredentials> {
+  return Promise.reject(new Error('no credentials'));
 }
 
 /**
@@ -148,50 +177,51 @@ export function openAdminShell(options: OpenAdminShellOptions): Promise<AdminShe
   if (typeof options !== 'object' || options === null) {
     throw new AdminShellError('INVALID_ARGUMENT', 'openAdminShell needs an options object.');
   }
+  optionGroup(options, TOP_LEVEL, 'options');
+  const api: ApiOptions = optionGroup(options.api, API_KEYS, 'api');
   const ids = checkIdentifiers(options.streamGroupId, options.streamSessionId);
-  const connectTimeoutMs = checkMilliseconds(
-    'connectTimeoutMs',
-    options.connectTimeoutMs,
-    OPEN_DEFAULTS.connectTimeoutMs,
-  );
-  const urlLifetimeMs = checkMilliseconds(
-    'urlLifetimeMs',
-    options.urlLifetimeMs,
-    OPEN_DEFAULTS.urlLifetimeMs,
-  );
   const callTimeoutMs = checkMilliseconds(
-    'callTimeoutMs',
-    options.callTimeoutMs,
-    OPEN_DEFAULTS.callTimeoutMs,
+    'api.callTimeoutMs',
+    api.callTimeoutMs,
+    ACCESS_DEFAULTS.callTimeoutMs,
   );
   const signal = checkSignal(options.signal);
-  const { maxWaitMs } = resolveRetryOptions(options.retry);
+  const { maxWaitMs } = resolveRetryOptions(api.retry);
   checkChannel(options);
-  if (options.client !== undefined) {
-    const both = CLIENT_SETTINGS.filter((key) => options[key] !== undefined);
+  if (api.client !== undefined) {
+    const both = CLIENT_SETTINGS.filter((key) => api[key] !== undefined);
     if (both.length > 0) {
       throw new AdminShellError(
         'INVALID_ARGUMENT',
-        `Pass either client or ${both.join(', ')}: the client already has its own settings.`,
+        `Pass either api.client or api.${both.join(', api.')}: the client already has its own settings.`,
       );
     }
   }
-  if (options.region !== undefined) checkRegion(ids, checkRegionName(options.region));
-  if (options.client !== undefined) guardClientEndpoint(options.client);
+  if (api.region !== undefined) checkRegion(ids, checkRegionName(api.region));
+  if (api.client !== undefined) guardClientEndpoint(api.client);
   if (signal?.aborted) {
     return Promise.reject(new AdminShellError('ABORTED', 'The operation was aborted.'));
   }
-  const ownClient = options.client === undefined;
+  const ownClient = api.client === undefined;
   const client =
-    options.client ??
+    api.client ??
     createGameLiftStreamsClient({
-      ...options,
-      ...(options.region === undefined && ids.region !== undefined ? { region: ids.region } : {}),
+      ...(api.region === undefined
+        ? ids.region === undefined
+          ? {}
+          : { region: ids.region }
+        : { region: api.region }),
+      ...(api.profile === undefined ? {} : { profile: api.profile }),
+      ...(api.endpoint === undefined ? {} : { endpoint: api.endpoint }),
+      ...(api.credentials === undefined ? {} : { credentials: api.credentials }),
+      connectionTimeoutMs: Math.min(CLIENT_DEFAULTS.connectionTimeoutMs, callTimeoutMs),
+      // A backstop: the call's own deadline comes first and says how long it waited.
+      requestTimeoutMs: Math.min(MAX_TIMER_MS, callTimeoutMs + 1_000),
     });
   // A reconnection makes the API request again: its retries wait up to maxWaitMs, then its last call and a
   // status lookup take up to callTimeoutMs each.
-  const reconnectTimeoutMs = Math.min(MAX_TIMER_MS, maxWaitMs + 2 * callTimeoutMs + 5_000);
-  return open(client, ids, options, { connectTimeoutMs, urlLifetimeMs, reconnectTimeoutMs }).then(
+  const credentialsTimeoutMs = Math.min(MAX_TIMER_MS, maxWaitMs + 2 * callTimeoutMs + 5_000);
+  return open(client, ids, options, { callTimeoutMs, credentialsTimeoutMs }).then(
     (shell) => {
       if (ownClient) {
         const destroy = (): void => client.destroy();
@@ -210,18 +240,20 @@ async function open(
   client: GameLiftStreamsClient,
   ids: CheckedIdentifiers,
   options: OpenAdminShellOptions,
-  limits: { connectTimeoutMs: number; urlLifetimeMs: number; reconnectTimeoutMs: number },
+  derived: { callTimeoutMs: number; credentialsTimeoutMs: number },
 ): Promise<AdminShell> {
   const { signal, logger } = options;
+  const retry = options.api?.retry;
+  const settings: ChannelOptions = options.channel ?? {};
   const region = await resolveClientRegion(client);
   checkRegion(ids, region);
   const request = (requestSignal: AbortSignal | undefined): Promise<AdminShellAccess> =>
     requestAdminShellAccess(client, ids, {
       region,
       signal: requestSignal,
-      retry: options.retry,
+      retry,
       logger,
-      callTimeoutMs: options.callTimeoutMs,
+      callTimeoutMs: derived.callTimeoutMs,
     });
 
   let access = await request(signal);
@@ -258,15 +290,22 @@ async function open(
   };
 
   const connect = (creds: AdminShellAccess): Promise<DataChannel> => {
-    const remaining = creds.receivedAt + limits.urlLifetimeMs - Date.now();
+    const remaining = creds.receivedAt + URL_LIFETIME_MS - Date.now();
     logger?.info?.('connecting the data channel', { sessionId: creds.sessionId, msLeft: remaining });
+    const connectMs = settings.timeouts?.connectMs ?? CHANNEL_DEFAULTS.timeouts.connectMs;
     return connectDataChannel({
-      ...options.channel,
       streamUrl: creds.streamUrl,
       tokenValue: creds.tokenValue,
-      reconnect,
-      reconnectTimeoutMs: options.channel?.reconnectTimeoutMs ?? limits.reconnectTimeoutMs,
-      connectTimeoutMs: Math.max(1, Math.floor(Math.min(limits.connectTimeoutMs, remaining))),
+      reconnect: {
+        credentialsTimeoutMs: derived.credentialsTimeoutMs,
+        ...settings.reconnect,
+        credentials: reconnect,
+      },
+      timeouts: {
+        ...settings.timeouts,
+        connectMs: Math.max(1, Math.floor(Math.min(connectMs, remaining))),
+      },
+      ...(settings.limits === undefined ? {} : { limits: settings.limits }),
       ...(signal === undefined ? {} : { signal }),
       ...(options.terminalSize === undefined ? {} : { terminalSize: options.terminalSize }),
       ...(logger === undefined ? {} : { logger }),

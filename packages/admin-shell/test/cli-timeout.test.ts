@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DEFAULTS } from '../src/sdk-client.js';
+import { ACCESS_DEFAULTS } from '../src/access-request.js';
 import { BUILT, runBuilt } from './helpers/built-cli.js';
 import { type SilentServer, startSilentServer } from './helpers/silent-server.js';
 
@@ -12,7 +12,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell against an endpoint that never ans
     await silent.close();
   });
 
-  it('exits 74 after the request timeout, saying what to do', async () => {
+  it('exits 74 after the call timeout, saying what to do', async () => {
     const started = Date.now();
     const run = await runBuilt(
       [
@@ -25,13 +25,13 @@ describe.skipIf(!BUILT)('gamelift-admin-shell against an endpoint that never ans
         '--stream-session',
         'ABC123def4567',
       ],
-      { timeoutMs: CLIENT_DEFAULTS.requestTimeoutMs + 15_000 },
+      { timeoutMs: ACCESS_DEFAULTS.callTimeoutMs + 15_000 },
     );
     const elapsed = Date.now() - started;
     expect(run.signal, 'the command hung and was killed').toBeNull();
     expect(run.code, run.stderr).toBe(74);
-    expect(elapsed).toBeGreaterThanOrEqual(CLIENT_DEFAULTS.requestTimeoutMs - 500);
-    expect(elapsed).toBeLessThan(CLIENT_DEFAULTS.requestTimeoutMs + 8_000);
+    expect(elapsed).toBeGreaterThanOrEqual(ACCESS_DEFAULTS.callTimeoutMs - 500);
+    expect(elapsed).toBeLessThan(ACCESS_DEFAULTS.callTimeoutMs + 8_000);
     expect(run.stderr).toMatch(
       /^gamelift-admin-shell: The GameLift Streams endpoint http:\/\/127\.0\.0\.1:\d+ in us-west-2 did not answer CreateStreamSessionAdminShell in time \(TimeoutError\)\. Check the network, the region and --endpoint-url, then try again\.\n$/,
     );

@@ -26,9 +26,7 @@ function optionsFor(
   return {
     streamGroupId: em.streamGroupId,
     streamSessionId: em.streamSessionId,
-    region: em.region,
-    endpoint: em.endpoint,
-    credentials: CREDS,
+    api: { region: em.region, endpoint: em.endpoint, credentials: CREDS },
     ...extra,
   };
 }

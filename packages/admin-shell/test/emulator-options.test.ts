@@ -148,7 +148,7 @@ describe('a request the emulator fails to handle', () => {
     });
     try {
       const error = await openAdminShell({
-        client,
+        api: { client },
         streamGroupId: em.streamGroupId,
         streamSessionId: em.streamSessionId,
       }).catch((e: unknown) => e);

@@ -105,9 +105,7 @@ describe('an http:// endpoint from outside the endpoint option', () => {
       openAdminShell({
         streamGroupId: IDS.streamGroup.value,
         streamSessionId: IDS.streamSession.value,
-        region: 'us-west-2',
-        credentials: CREDS,
-        callTimeoutMs: CALL_TIMEOUT_MS,
+        api: { region: 'us-west-2', credentials: CREDS, callTimeoutMs: CALL_TIMEOUT_MS },
       }),
     );
   });
@@ -152,10 +150,9 @@ describe('an injected client', () => {
     const wire = watchWire(client);
     await refusal(
       openAdminShell({
-        client,
+        api: { client, callTimeoutMs: CALL_TIMEOUT_MS },
         streamGroupId: IDS.streamGroup.value,
         streamSessionId: IDS.streamSession.value,
-        callTimeoutMs: CALL_TIMEOUT_MS,
       }),
     );
     expect(wire).not.toHaveBeenCalled();
@@ -212,7 +209,7 @@ describe('an injected client', () => {
   it('something that is not a client is refused with INVALID_ARGUMENT', () => {
     expect(() =>
       openAdminShell({
-        client: {} as GameLiftStreamsClient,
+        api: { client: {} as GameLiftStreamsClient },
         streamGroupId: IDS.streamGroup.value,
         streamSessionId: IDS.streamSession.value,
       }),

@@ -61,9 +61,7 @@ async function open(em: GameLiftStreamsEmulator, extra: Partial<Parameters<typeo
   const shell = await openAdminShell({
     streamGroupId: em.streamGroupId,
     streamSessionId: em.streamSessionId,
-    region: em.region,
-    endpoint: em.endpoint,
-    credentials: CREDS,
+    api: { region: em.region, endpoint: em.endpoint, credentials: CREDS },
     ...extra,
   });
   shells.push(shell);
@@ -103,10 +101,12 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     try {
       const progress: string[] = [];
       const shell = await openAdminShell({
-        client,
         streamGroupId: em.streamGroupArn,
         streamSessionId: em.streamSessionArn,
-        retry: { initialDelayMs: 10, maxDelayMs: 20, onRetry: (p) => progress.push(p.reason) },
+        api: {
+          client,
+          retry: { initialDelayMs: 10, maxDelayMs: 20, onRetry: (p) => progress.push(p.reason) },
+        },
       });
       shells.push(shell);
       shell.on('error', () => {});
@@ -128,7 +128,7 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     });
     try {
       const error = await openAdminShell({
-        client,
+        api: { client },
         streamGroupId: em.streamGroupArn,
         streamSessionId: em.streamSessionId,
       }).catch((e: unknown) => e);
@@ -147,10 +147,9 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
       openAdminShell({
         streamGroupId: em.streamGroupId,
         streamSessionId: em.streamSessionId,
-        client: new GameLiftStreamsClient({}),
-        region: 'us-west-2',
+        api: { client: new GameLiftStreamsClient({}), region: 'us-west-2' },
       }),
-    ).toThrow(/either client or region/);
+    ).toThrow(/either api.client or api.region/);
     expect(em.calls).toHaveLength(0);
   });
 
@@ -259,9 +258,7 @@ describe('the README library example', () => {
     const shell = await openAdminShell({
       streamGroupId: em.streamGroupId,
       streamSessionId: em.streamSessionId,
-      region: em.region,
-      endpoint: em.endpoint,
-      credentials: CREDS,
+      api: { region: em.region, endpoint: em.endpoint, credentials: CREDS },
       signal: controller.signal,
     });
     shells.push(shell);
@@ -275,4 +272,28 @@ describe('the README library example', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'ABORTED' });
   });
+});
+
+describe('a flapping connection', () => {
+  it('costs at most 3 API calls at once, then 10 a minute, however much each connection gets done', async () => {
+    // Every connection is cut after a few hundred bytes: each one gets a little done, then drops.
+    const em = await start({ agent: { faults: { cut: { afterBytes: 400, times: 10_000 } } } });
+    const shell = await open(em);
+    const callsAtOpen = em.calls.filter((c) => c.operation === 'CreateStreamSessionAdminShell').length;
+    const typing = setInterval(() => {
+      if (!shell.destroyed) shell.write('x');
+    }, 50);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+    } finally {
+      clearInterval(typing);
+    }
+    const calls =
+      em.calls.filter((c) => c.operation === 'CreateStreamSessionAdminShell').length - callsAtOpen;
+    const cuts = (await em.terminalSession()).stats().faults.cuts;
+    // Without the limit this made a call every 100-200 ms (31 in 5 s); with it, a burst of 3 and one at 6 s.
+    expect(cuts).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(4);
+  }, 30_000);
 });

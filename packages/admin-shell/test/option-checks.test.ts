@@ -4,7 +4,7 @@ import { requestAdminShellAccess } from '../src/access-request.js';
 import { RETRY_DEFAULTS, resolveRetryOptions, retryWithBackoff } from '../src/backoff.js';
 import { AdminShellError } from '../src/errors.js';
 import { checkIdentifiers } from '../src/identifiers.js';
-import { type OpenAdminShellOptions, openAdminShell } from '../src/open-admin-shell.js';
+import { type ApiOptions, type OpenAdminShellOptions, openAdminShell } from '../src/open-admin-shell.js';
 import { checkMilliseconds, checkSignal, MAX_TIMER_MS } from '../src/option-checks.js';
 import { createGameLiftStreamsClient } from '../src/sdk-client.js';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
@@ -28,14 +28,20 @@ afterEach(() => {
   else process.env.AWS_REGION = savedRegion;
 });
 
-function base(extra: Partial<OpenAdminShellOptions> = {}): OpenAdminShellOptions {
+function base(
+  extra: Partial<OpenAdminShellOptions> = {},
+  api: Partial<ApiOptions> = {},
+): OpenAdminShellOptions {
   return {
     streamGroupId: em.streamGroupId,
     streamSessionId: em.streamSessionId,
-    region: em.region,
-    endpoint: em.endpoint,
-    credentials: CREDS,
-    retry: { initialDelayMs: 10, maxDelayMs: 20, maxWaitMs: 200 },
+    api: {
+      region: em.region,
+      endpoint: em.endpoint,
+      credentials: CREDS,
+      retry: { initialDelayMs: 10, maxDelayMs: 20, maxWaitMs: 200 },
+      ...api,
+    },
     ...extra,
   };
 }
@@ -108,8 +114,8 @@ describe('retry options', () => {
     expect((error as Error).message).toMatch(/^retry\./);
   });
 
-  it.each(bad)('openAdminShell({ retry: %o }) throws at once', (retry) => {
-    refusedAtOnce(base({ retry }));
+  it.each(bad)('openAdminShell({ api: { retry: %o } }) throws at once', (retry) => {
+    refusedAtOnce(base({}, { retry }));
   });
 
   it('requestAdminShellAccess with NaN delays makes no call', async () => {
@@ -146,39 +152,49 @@ describe('retry options', () => {
 describe('data-channel settings are checked before any call', () => {
   it.each([
     ['terminalSize', { terminalSize: { cols: 0, rows: 0 } }],
-    ['maxPayload', { channel: { maxPayload: -1 } }],
-    ['startTimeoutMs', { channel: { startTimeoutMs: 1.5 } }],
-    ['maxUnackedMessages', { channel: { maxUnackedMessages: 0 } }],
+    ['limits.maxMessageBytes', { channel: { limits: { maxMessageBytes: -1 } } }],
+    ['timeouts.startMs', { channel: { timeouts: { startMs: 1.5 } } }],
+    ['limits.inputWindowBytes', { channel: { limits: { inputWindowBytes: 0 } } }],
+    ['reconnect.maxAttempts', { channel: { reconnect: { maxAttempts: 0 } } }],
+    ['timeouts.connectTimeoutMs', { channel: { timeouts: { connectTimeoutMs: 5 } } }],
   ] as const)('bad %s: INVALID_ARGUMENT with the channel message', (name, extra) => {
     const error = refusedAtOnce(base(extra as Partial<OpenAdminShellOptions>));
     expect(error.cause).toBeInstanceOf(SsmChannelError);
-    expect(error.message).toBe((error.cause as Error).message);
+    expect(error.message).toBe(`channel settings: ${(error.cause as Error).message}`);
     expect(error.message).toContain(name === 'terminalSize' ? 'cols and rows' : name);
   });
 
-  it('a channel that is not an object', () => {
-    const error = refusedAtOnce(
+  it('a channel that is not an object, or a key that is not an option', () => {
+    let error = refusedAtOnce(
       base({ channel: 'fast' as unknown as NonNullable<OpenAdminShellOptions['channel']> }),
     );
     expect(error.message).toContain('channel must be an object');
+    error = refusedAtOnce(
+      base({ channel: { maxPayload: 5 } as NonNullable<OpenAdminShellOptions['channel']> }),
+    );
+    expect(error.message).toBe('channel.maxPayload is not an option (options: timeouts, limits, reconnect).');
+  });
+
+  it('options of the earlier, flat shape are named, not ignored', () => {
+    for (const key of ['region', 'retry', 'callTimeoutMs', 'connectTimeoutMs', 'client']) {
+      const error = refusedAtOnce(base({ [key]: 1 } as Partial<OpenAdminShellOptions>));
+      expect(error.message).toContain(`${key} is not an option`);
+    }
+    const error = refusedAtOnce(base({}, { requestTimeoutMs: 5 } as Partial<ApiOptions>));
+    expect(error.message).toContain('api.requestTimeoutMs is not an option');
   });
 });
 
 describe('timeouts and the signal', () => {
-  it.each([
-    ['callTimeoutMs', 2 ** 32],
-    ['callTimeoutMs', 1.5],
-    ['callTimeoutMs', 0],
-    ['connectTimeoutMs', 2 ** 31],
-    ['urlLifetimeMs', 0.5],
-    ['connectionTimeoutMs', 2 ** 32],
-    ['requestTimeoutMs', 10.25],
-  ] as const)('openAdminShell refuses %s: %d at once, naming the option and the value', (name, value) => {
-    const error = refusedAtOnce(base({ [name]: value }));
-    expect(error.message).toContain(name);
-    expect(error.message).toContain(String(value));
-    expect(error.message).toContain(String(MAX_TIMER_MS));
-  });
+  it.each([2 ** 32, 1.5, 0])(
+    'openAdminShell refuses api.callTimeoutMs: %d at once, naming the option and the value',
+    (value) => {
+      const error = refusedAtOnce(base({}, { callTimeoutMs: value }));
+      expect(error.message).toContain('api.callTimeoutMs');
+      expect(error.message).toContain(String(value));
+      expect(error.message).toContain(String(MAX_TIMER_MS));
+    },
+  );
 
   it('openAdminShell refuses a signal that is not an AbortSignal', () => {
     const error = refusedAtOnce(base({ signal: 'nope' as unknown as AbortSignal }));
@@ -227,12 +243,12 @@ describe('timeouts and the signal', () => {
 
 describe('a malformed region', () => {
   it('openAdminShell: INVALID_ARGUMENT naming the value, not a missing region', () => {
-    const error = refusedAtOnce(base({ region: 'us west' }));
+    const error = refusedAtOnce(base({}, { region: 'us west' }));
     expect(error.message).toBe('The region "us west" is not a region name. Give one such as us-west-2.');
   });
 
   it('the value is made printable and cut short', () => {
-    const error = refusedAtOnce(base({ region: `\u001b[31mus-${'x'.repeat(200)}` }));
+    const error = refusedAtOnce(base({}, { region: `\u001b[31mus-${'x'.repeat(200)}` }));
     expect(error.message).not.toContain('\u001b');
     expect(error.message).toContain('...');
     expect(error.message.length).toBeLessThan(150);
@@ -247,7 +263,8 @@ describe('a malformed region', () => {
 
   it('AWS_REGION="us west": INVALID_ARGUMENT, not REGION_MISSING', async () => {
     process.env.AWS_REGION = 'us west';
-    const { region: _unset, ...options } = base();
+    const options = base();
+    delete options.api?.region;
     const error = await rejectedBeforeAnyCall(openAdminShell(options));
     expect(error.message).toContain('"us west" is not a region name');
     expect(error.message).toContain('AWS_REGION');

@@ -6,10 +6,15 @@
 export { connectDataChannel } from './channel/connect-data-channel.js';
 export { DataChannel, type SessionInfo } from './channel/data-channel.js';
 export {
+  CHANNEL_DEFAULTS,
+  type ChannelLimits,
+  type ChannelTimeouts,
   type ConnectDataChannelOptions,
   checkChannelSettings,
   type DataChannelSettings,
+  type ReconnectOptions,
 } from './channel/options.js';
+export { RECONNECT_RATE } from './channel/reconnect-policy.js';
 export type {
   ChannelLogger,
   ChannelStats,
@@ -35,7 +40,7 @@ export {
   PayloadType,
   STREAM_DATA_PAYLOAD_SIZE,
 } from './codec/constants.js';
-export type { AcknowledgeContent } from './codec/payloads/acknowledge.js';
+export type { AcknowledgeContent, AcknowledgeInit } from './codec/payloads/acknowledge.js';
 export { decodeAcknowledge, encodeAcknowledge } from './codec/payloads/acknowledge.js';
 export type { ChannelClosed } from './codec/payloads/channel-closed.js';
 export { decodeChannelClosed, encodeChannelClosed } from './codec/payloads/channel-closed.js';
@@ -72,3 +77,4 @@ export {
   RetransmitConstants,
   SessionType,
 } from './protocol/index.js';
+export { checkStreamUrl, isLoopbackHost, judgeUrl } from './transport/url-policy.js';

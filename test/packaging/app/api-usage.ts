@@ -11,7 +11,9 @@ import {
 } from 'gamelift-admin-shell';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from 'gamelift-admin-shell/testing';
 import {
+  CHANNEL_DEFAULTS,
   type CloseInfo,
+  type ConnectDataChannelOptions,
   connectDataChannel,
   type DataChannel,
   decodeAgentMessage,
@@ -26,11 +28,16 @@ import { type AgentEmulator, startAgentEmulator } from 'ssm-channel/testing';
 export async function viaApi(emulator: GameLiftStreamsEmulator): Promise<CloseInfo> {
   const client = new GameLiftStreamsClient({ region: emulator.region, endpoint: emulator.endpoint });
   const options: OpenAdminShellOptions = {
-    client,
     streamGroupId: emulator.streamGroupId,
     streamSessionId: emulator.streamSessionId,
     terminalSize: { cols: 120, rows: 40 },
     signal: AbortSignal.timeout(60_000),
+    api: { client, callTimeoutMs: 10_000, retry: { maxWaitMs: 30_000 } },
+    channel: {
+      timeouts: { connectMs: 5_000, startMs: 20_000, stallMs: 120_000 },
+      limits: { outputBufferBytes: 512 * 1024 },
+      reconnect: { maxAttempts: 4 },
+    },
   };
   const shell: AdminShell = await openAdminShell(options);
   const id: string = shell.sessionId;
@@ -40,10 +47,14 @@ export async function viaApi(emulator: GameLiftStreamsEmulator): Promise<CloseIn
 }
 
 export async function viaChannel(agent: AgentEmulator): Promise<number | undefined> {
-  const channel: DataChannel = await connectDataChannel({
+  const options: ConnectDataChannelOptions = {
     streamUrl: agent.url,
     tokenValue: agent.tokenValue,
-  });
+    reconnect: { credentials: async () => agent.issueToken(), maxAttempts: 3 },
+    timeouts: { connectMs: 5_000, pingIntervalMs: 10_000, pongMs: 10_000 },
+    limits: { outputBufferBytes: CHANNEL_DEFAULTS.limits.outputBufferBytes / 2, maxMessageBytes: 64 * 1024 },
+  };
+  const channel: DataChannel = await connectDataChannel(options);
   channel.on('error', (error: SsmChannelError) => {
     const code: SsmChannelErrorCode = error.code;
     return code;

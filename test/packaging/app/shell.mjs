@@ -37,7 +37,7 @@ const client = new GameLiftStreamsClient({
 });
 try {
   const shell = await openAdminShell({
-    client,
+    api: { client },
     streamGroupId: api.streamGroupId,
     streamSessionId: api.streamSessionId,
     signal: AbortSignal.timeout(30_000),

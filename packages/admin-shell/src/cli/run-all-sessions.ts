@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { runAdminShellCommand } from '../command/run-admin-shell-command.js';
 import { AdminShellError, commandLineMessage, isAdminShellError } from '../errors.js';
-import { type ApiSettings, listStreamSessions, type StreamSessionListing } from '../list-stream-sessions.js';
+import { listStreamSessions, type StreamSessionListing } from '../list-stream-sessions.js';
+import type { ApiOptions } from '../open-admin-shell.js';
 import { sayAgentMessage } from './agent-message.js';
 import { DEFAULT_PARALLEL } from './args.js';
 import { DEFAULT_TERMINAL_SIZE } from './cli-io.js';
@@ -21,7 +22,7 @@ export interface SessionWork {
   readonly stdout: Writable;
   readonly stderr: Writable;
   /** The API settings shared by every session (one client). */
-  readonly api: ApiSettings;
+  readonly api: ApiOptions;
 }
 
 /** What one session's work ends with: an exit status, and fields for its --json object. */

@@ -1,3 +1,4 @@
+import { SsmChannelError } from 'ssm-channel';
 import { explainFailure } from '../channel-errors.js';
 import { AdminShellError, commandLineMessage, isAdminShellError } from '../errors.js';
 import { printableText } from '../printable-text.js';
@@ -20,8 +21,7 @@ export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolea
     diag.say(commandLineMessage(error));
     return exitCodeFor(error.code);
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && typeof code === 'string' && error.name.startsWith('Ssm')) {
+  if (error instanceof SsmChannelError) {
     const failure = explainFailure(error);
     diag.say(commandLineMessage(failure));
     return exitCodeFor(failure.code);

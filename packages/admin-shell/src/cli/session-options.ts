@@ -3,9 +3,8 @@ import type { TerminalSize } from 'ssm-channel';
 import type { RetryOptions } from '../backoff.js';
 import { AdminShellError } from '../errors.js';
 import { parseStreamGroupIdentifier, parseStreamSessionIdentifier } from '../identifiers.js';
-import type { ApiSettings } from '../list-stream-sessions.js';
 import type { AdminShellLogger } from '../logger.js';
-import type { OpenAdminShellOptions } from '../open-admin-shell.js';
+import type { ApiOptions, OpenAdminShellOptions } from '../open-admin-shell.js';
 import { createGameLiftStreamsClient } from '../sdk-client.js';
 import type { CliArgs } from './args.js';
 import type { CliIo, Diagnostics } from './cli-io.js';
@@ -71,7 +70,7 @@ function retryOptions(ctx: CliContext, quiet: boolean): RetryOptions {
  * The API settings of a single-session run: the flags, for a client that openAdminShell builds (with an
  * ARN's region when no region is given).
  */
-export function singleApi(ctx: CliContext): ApiSettings {
+export function singleApi(ctx: CliContext): ApiOptions {
   const { args } = ctx;
   return {
     ...(args.region === undefined ? {} : { region: args.region }),
@@ -97,7 +96,7 @@ export function sharedClient(ctx: CliContext): GameLiftStreamsClient {
 }
 
 /** The API settings of a run on many sessions: the shared client, retries within --wait, said by no one. */
-export function sharedApi(ctx: CliContext, client: GameLiftStreamsClient): ApiSettings {
+export function sharedApi(ctx: CliContext, client: GameLiftStreamsClient): ApiOptions {
   return { client, retry: retryOptions(ctx, true) };
 }
 
@@ -108,13 +107,13 @@ export function sharedApi(ctx: CliContext, client: GameLiftStreamsClient): ApiSe
 export function shellOptions(
   ctx: CliContext,
   target: { streamGroupId: string; streamSessionId: string },
-  api: ApiSettings,
+  api: ApiOptions,
   terminalSize?: TerminalSize,
 ): OpenAdminShellOptions {
   return {
     streamGroupId: target.streamGroupId,
     streamSessionId: target.streamSessionId,
-    ...api,
+    api,
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
     ...(terminalSize === undefined ? {} : { terminalSize }),

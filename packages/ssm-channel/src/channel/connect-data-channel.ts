@@ -2,7 +2,7 @@
  * `connectDataChannel()`: the entry point that turns a StreamUrl and a token into a live {@link DataChannel}.
  */
 import { DataChannel } from './data-channel.js';
-import { type ConnectDataChannelOptions, checkConnectOptions } from './options.js';
+import { type ConnectDataChannelOptions, resolveConnectOptions } from './options.js';
 
 /**
  * Opens an SSM data channel: connects the WebSocket, sends OpenDataChannel, answers the agent's handshake
@@ -15,8 +15,7 @@ import { type ConnectDataChannelOptions, checkConnectOptions } from './options.j
  *   `KMS_ENCRYPTION_UNSUPPORTED`, `HANDSHAKE_FAILED`, `CHANNEL_CLOSED`, `ABORTED`.
  */
 export function connectDataChannel(options: ConnectDataChannelOptions): Promise<DataChannel> {
-  const policy = checkConnectOptions(options);
-  const channel = new DataChannel(options, policy);
+  const channel = new DataChannel(resolveConnectOptions(options));
   return channel.start({ streamUrl: options.streamUrl, tokenValue: options.tokenValue }).then(
     () => channel,
     (error: unknown) => {

@@ -1,22 +1,29 @@
 /**
- * The `DataChannel` Duplex: the client engine wired to the `ws` transport, timers and Node streams.
- * Nothing here parses bytes; the engine decides, this file moves bytes and events between the layers.
+ * The `DataChannel` Duplex: the client engine wired to the `ws` transport, one timer and Node streams.
+ * Nothing here parses bytes: the engine decides, this file moves bytes and events between the layers.
+ *
+ * How it runs, in three rules:
+ * 1. Every call into the engine goes through `#run()`. The engine's callbacks only record (output into the
+ *    feeds, the end into `#engineEnd`); `#sync()` then acts on the engine's state, in one place: it hands
+ *    output to the readers that want it and releases it in the engine, lets the socket be read only while
+ *    the engine is `receiving`, re-arms the timer, completes waiting writes, and ends the channel. No user
+ *    code (a `'data'` listener, a write callback) ever runs inside an engine call, and `#sync()` never
+ *    nests: a call made while it runs (a listener that writes) asks it to go round once more.
+ * 2. One deferral primitive, `setImmediate`, for the two things that must wait until the rest of the
+ *    current socket read has been handled: the start of the session (so that a failure in that read rejects
+ *    `connectDataChannel()` instead of erroring a stream the caller does not hold yet) and `flag` events (so
+ *    that the caller can listen for one that came with the first output).
+ * 3. One ended state, `#closeInfo`, set once by `#finish()` whatever ends the channel.
  */
 import { Duplex, type Readable } from 'node:stream';
 import type { ChannelStats, CloseInfo, StreamCredentials, TerminalSize } from '../channel-types.js';
-import { SsmChannelError } from '../errors.js';
+import { peerText, SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
-import {
-  ClientEngineDefaults,
-  checkTerminalSize,
-  type EngineCloseInfo,
-  type SessionStartInfo,
-} from '../protocol/client-options.js';
+import type { EngineCloseInfo, SessionStartInfo } from '../protocol/client-options.js';
 import { openTransport, type Transport } from '../transport/ws-transport.js';
 import { DeadlineTimer } from './deadline-timer.js';
-import { type ConnectDataChannelOptions, engineLimits, transportSettings } from './options.js';
-import { FeedReadable, OutputFeed } from './output-feed.js';
-import type { ReconnectPolicy } from './reconnect-policy.js';
+import type { ResolvedChannelOptions } from './options.js';
+import { OUTPUT_HIGH_WATER_MARK, OutputFeed, OutputReadable } from './output-feed.js';
 import { Reconnector } from './reconnector.js';
 
 /** What the session start told us, kept for the caller. */
@@ -26,12 +33,11 @@ export type SessionInfo = SessionStartInfo;
  * A live SSM data channel as a Node `Duplex` of raw bytes: what you write becomes `input_stream_data`
  * (keystrokes), what you read is the agent's output stream, in order, each byte once.
  *
- * - Backpressure: a write completes only when the unacknowledged window has room. Output is handed to a
- *   reader (the stream itself or `stderr`) when it asks for data, all that arrived meanwhile as one chunk;
- *   when a reader has left `receiveBudgetBytes` untaken (bytes plus a small charge per message, so that tiny
- *   messages cannot hold more memory than that), the channel stops reading the socket and taking output,
- *   which stays unacknowledged so the agent keeps it, until the reader asks for more (TCP backpressure:
- *   acknowledgements of your input wait behind unread output, as on any socket).
+ * - Backpressure, both ways: a write completes only when the unacknowledged window has room. Output waits
+ *   for its reader (the stream itself or `stderr`); once readers leave `limits.outputBufferBytes` unread, the
+ *   channel stops reading the socket, and the agent's output waits in TCP buffers, unacknowledged. When the
+ *   socket's send queue is full (a slow uplink: every output message costs an ack), the channel stops
+ *   reading too, until the queue drains.
  * - `end()` completes once every written byte was acknowledged by the agent; the readable side ends when
  *   the service closes the channel (`channel_closed`), after every byte received before it. Input still
  *   unacknowledged then, or written before the readable side has ended, has nowhere to go and is dropped
@@ -49,49 +55,80 @@ export class DataChannel extends Duplex {
   /** What the agent said when the session started (handshake details, or none for a plain shell). */
   session: SessionInfo | undefined;
 
+  readonly #options: ResolvedChannelOptions;
   readonly #engine: ClientEngine;
   readonly #timer: DeadlineTimer;
-  readonly #options: ConnectDataChannelOptions;
   readonly #lifetime = new AbortController();
   readonly #reconnector: Reconnector | undefined;
+  readonly #stdout: OutputFeed;
+  readonly #stderr: OutputFeed;
   #transport: Transport | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
-  #engineClose: EngineCloseInfo | undefined;
-  #startWaiter: { resolve: () => void; reject: (error: SsmChannelError) => void } | undefined;
+  /** Settles the promise of `start()`: with an error before the session started, without once it did. */
+  #settleStart: ((error?: SsmChannelError) => void) | undefined;
+  readonly #started: Promise<void>;
+  /** How the engine ended, recorded by its callbacks for `#sync()` to act on. */
+  #engineEnd: CloseInfo | undefined;
+  /** The one ended state: how the channel ended. */
+  #closeInfo: CloseInfo | undefined;
   #writeCallback: ((error?: Error | null) => void) | undefined;
   #finalCallback: ((error?: Error | null) => void) | undefined;
-  /** Output waiting for the reader of the stream itself, and of `stderr`. */
-  readonly #stdoutFeed: OutputFeed;
-  readonly #stderrFeed: OutputFeed;
-  /** True while the socket is not read because a reader has left its budget of output untaken. */
-  #socketPaused = false;
+  #syncing = false;
+  #syncAgain = false;
   #removeAbortListener: (() => void) | undefined;
-  /** A failure that ended the channel before the session started (reported by `start()`, not `error`). */
-  #failure: SsmChannelError | undefined;
-  /** Depth of engine calls in progress: a reader's or writer's callback may call back into us. */
-  #inEngine = 0;
 
   /** @internal Use {@link connectDataChannel}. */
-  constructor(options: ConnectDataChannelOptions, policy: ReconnectPolicy) {
-    const budget = options.receiveBudgetBytes ?? ClientEngineDefaults.receiveBudgetBytes;
-    // The readables buffer nothing ahead of their readers: the feeds hold output until it is asked for.
-    super({ allowHalfOpen: true, decodeStrings: true, readableHighWaterMark: 0 });
+  constructor(options: ResolvedChannelOptions) {
+    super({ allowHalfOpen: true, decodeStrings: true, readableHighWaterMark: OUTPUT_HIGH_WATER_MARK });
     this.#options = options;
     this.whenClosed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    const onFull = (): void => this.#applyBackpressure();
-    const stderr = new FeedReadable(budget, onFull);
+    this.#started = new Promise((resolve, reject) => {
+      this.#settleStart = (error) => {
+        this.#settleStart = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    // A failed connection rejects `start()` itself; `#started` must not also surface as unhandled.
+    this.#started.catch(() => undefined);
+    this.#stdout = new OutputFeed(this);
+    const stderr = new OutputReadable(() => {
+      this.#stderr.want();
+      this.#sync();
+    });
     this.stderr = stderr;
-    this.#stdoutFeed = new OutputFeed(this, budget, onFull);
-    this.#stderrFeed = stderr.feed;
+    this.#stderr = new OutputFeed(stderr);
     const now = (): number => performance.now();
-    const reconnect = options.reconnect;
+    this.#timer = new DeadlineTimer(now, () => this.#run(() => this.#engine.onTimer()));
+    this.#engine = createClientEngine({
+      ...options.engine,
+      now,
+      sendFrame: (frame) => this.#transport?.send(frame),
+      onOutput: (bytes) => this.#stdout.add(bytes),
+      onStderr: (bytes) => this.#stderr.add(bytes),
+      onStart: (info) => {
+        this.session = info;
+        setImmediate(() => this.#settleStart?.());
+      },
+      onFlag: (flag) => {
+        setImmediate(() => {
+          if (!this.destroyed) this.emit('flag', flag);
+        });
+      },
+      onClose: (info) => {
+        this.#engineEnd ??= closeInfoOf(info);
+      },
+      onError: (error) => {
+        this.#engineEnd ??= { reason: 'error', error };
+      },
+    });
+    const { reconnect, logger } = options;
     this.#reconnector =
       reconnect === undefined
         ? undefined
-        : new Reconnector(policy, {
-            reconnect,
+        : new Reconnector(reconnect, {
             connect: (credentials) => this.#connect(credentials),
             fail: (error) => this.#fail(error),
             now,
@@ -100,25 +137,8 @@ export class DataChannel extends Duplex {
               return s.messagesIn + s.acksIn;
             },
             signal: this.#lifetime.signal,
-            logger: options.logger,
+            logger,
           });
-    this.#timer = new DeadlineTimer(now, () => this.#afterEngine(() => this.#engine.onTimer()));
-    this.#engine = createClientEngine({
-      ...engineLimits(options),
-      now,
-      sendFrame: (frame) => {
-        this.#transport?.send(frame);
-      },
-      onOutput: (bytes) => this.#deliver(this.#stdoutFeed, bytes),
-      onStderr: (bytes) => this.#deliver(this.#stderrFeed, bytes),
-      onStart: (info) => this.#onStart(info),
-      onWritable: () => this.#completeWrite(),
-      // Emitted on a later turn: a flag in the same socket read as the session's first output would
-      // otherwise fire before the caller of connectDataChannel() could listen for it.
-      onFlag: (flag) => setImmediate(() => this.emit('flag', flag)),
-      onClose: (info) => this.#onEngineClose(info),
-      onError: (error) => this.#fail(error),
-    });
   }
 
   /**
@@ -126,12 +146,7 @@ export class DataChannel extends Duplex {
    * @throws {SsmChannelError} `INVALID_ARGUMENT` unless both are integers in 1..65535.
    */
   resize(cols: number, rows: number): void {
-    if (this.#inEngine > 0) {
-      checkTerminalSize(cols, rows);
-      queueMicrotask(() => this.resize(cols, rows));
-      return;
-    }
-    this.#afterEngine(() => this.#engine.resize(cols, rows));
+    this.#run(() => this.#engine.resize(cols, rows));
   }
 
   /** Round-trip estimates and counters. */
@@ -151,11 +166,6 @@ export class DataChannel extends Duplex {
 
   /** @internal Connects and waits for the session to start. */
   async start(credentials: StreamCredentials): Promise<void> {
-    const started = new Promise<void>((resolve, reject) => {
-      this.#startWaiter = { resolve, reject };
-    });
-    // A failed connection rejects `start()` itself; `started` must not also surface as unhandled.
-    started.catch(() => undefined);
     const signal = this.#options.signal;
     if (signal !== undefined) {
       const onAbort = (): void => {
@@ -165,25 +175,19 @@ export class DataChannel extends Duplex {
       this.#removeAbortListener = () => signal.removeEventListener('abort', onAbort);
       if (signal.aborted) onAbort();
     }
-    if (this.#failure !== undefined) throw this.#failure;
-    await this.#connect(credentials);
-    await started;
+    if (this.#closeInfo === undefined) await this.#connect(credentials);
+    await this.#started;
   }
 
-  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.#inEngine > 0) {
-      // Written from inside an output callback: let the engine finish the frame it is handling first.
-      process.nextTick(() => this._write(chunk, encoding, callback));
-      return;
-    }
-    if (this.#engineClose?.reason === 'channel_closed') {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.#closeInfo?.reason === 'channel_closed') {
       // The remote side is gone (`channel_closed`): there is nobody to type to any more.
       callback();
       return;
     }
     let hasRoom: boolean;
     try {
-      hasRoom = this.#afterEngine(() => this.#engine.write(chunk));
+      hasRoom = this.#run(() => this.#engine.write(chunk));
     } catch (error) {
       callback(error as Error);
       return;
@@ -193,74 +197,131 @@ export class DataChannel extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.#engineClose?.reason === 'channel_closed') {
+    if (this.#closeInfo?.reason === 'channel_closed') {
       callback();
       return;
     }
     this.#finalCallback = callback;
-    this.#checkFlushed();
+    this.#sync();
   }
 
   override _read(): void {
-    this.#stdoutFeed.pull();
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: the signature of Readable.read
-  override read(size?: number): any {
-    const chunk: unknown = super.read(size);
-    this.#stdoutFeed.drained();
-    return chunk;
-  }
-
-  /**
-   * Ends the channel with `error`. Before the session started, `start()` rejects with it and the stream is
-   * destroyed quietly (nobody listens for its `error` event yet); afterwards the stream errors.
-   */
-  #fail(error: SsmChannelError): void {
-    const waiter = this.#startWaiter;
-    if (waiter === undefined) {
-      this.destroy(error);
-      return;
-    }
-    this.#startWaiter = undefined;
-    this.#failure = error;
-    waiter.reject(error);
-    this.destroy();
+    this.#stdout.want();
+    this.#sync();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const failure = error === null ? this.#failure : toChannelError(error);
-    this.#startWaiter?.reject(
-      failure ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel was closed'),
-    );
-    this.#startWaiter = undefined;
-    const info = this.#closeInfo(failure);
-    this.#engine.close();
-    // After a `channel_closed` the close info was settled already; resolving again changes nothing.
-    void this.#shutdown().then(() => this.#resolveClosed(info));
-    this.#settleCallbacks(failure ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel is closed'));
-    // After channel_closed, stderr was ended with push(null) and may still hold unread bytes: it holds no
-    // handle, so it is left to drain on its own pace instead of being destroyed with them.
-    if (!this.stderr.destroyed && this.#engineClose?.reason !== 'channel_closed') this.stderr.destroy();
+    this.#finish(error === null ? { reason: 'local' } : failureInfo(toChannelError(error)));
     callback(error);
   }
 
-  #closeInfo(failure: SsmChannelError | undefined): CloseInfo {
-    const ended = this.#engineClose;
-    if (ended !== undefined) {
-      const info: CloseInfo = { reason: ended.reason };
-      if (ended.output !== undefined) info.output = ended.output;
-      if (ended.exitCode !== undefined) info.exitCode = ended.exitCode;
-      return info;
+  /** Runs an engine call, then acts on what it changed. */
+  #run<T>(call: () => T): T {
+    try {
+      return call();
+    } finally {
+      this.#sync();
     }
-    if (failure === undefined) return { reason: 'local' };
-    if (failure.code === 'ABORTED') return { reason: 'aborted', error: failure };
-    return { reason: 'error', error: failure };
+  }
+
+  /** Acts on the engine's state (rule 1 at the top of this file); never nests. */
+  #sync(): void {
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    try {
+      do {
+        this.#syncAgain = false;
+        this.#syncOnce();
+      } while (this.#syncAgain);
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  #syncOnce(): void {
+    if (this.#engineEnd !== undefined) this.#finish(this.#engineEnd);
+    if (this.#closeInfo !== undefined) return;
+    const engine = this.#engine;
+    const taken = this.#stdout.flush() + this.#stderr.flush();
+    if (taken > 0) {
+      // Releasing output may let the engine deliver what it kept: go round again.
+      engine.consumed(taken);
+      this.#syncAgain = true;
+    }
+    this.#transport?.setReading(engine.receiving);
+    this.#timer.set(engine.nextDeadline());
+    const write = this.#writeCallback;
+    if (write !== undefined && engine.writable) {
+      this.#writeCallback = undefined;
+      write();
+    }
+    const final = this.#finalCallback;
+    if (final !== undefined) {
+      const s = engine.stats();
+      if (s.unackedMessages === 0 && s.pendingInputBytes === 0) {
+        this.#finalCallback = undefined;
+        final();
+      }
+    }
+  }
+
+  /** Ends the channel with `error` (from outside any engine call). */
+  #fail(error: SsmChannelError): void {
+    this.#finish(failureInfo(error));
+  }
+
+  /**
+   * Ends the channel, once, whatever ended it: frees the socket, the timer and the listeners, settles
+   * `start()`, the waiting callbacks and `whenClosed`, and ends the readables (`channel_closed`) or the
+   * stream (an error: `start()` rejects with it while pending, else the stream is destroyed with it).
+   */
+  #finish(info: CloseInfo): void {
+    if (this.#closeInfo !== undefined) return;
+    this.#closeInfo = info;
+    this.#options.logger?.debug?.('data channel closed', { reason: info.reason });
+    this.#engine.close();
+    void this.#shutdown().then(() => this.#resolveClosed(info));
+    const error = info.error;
+    const settleStart = this.#settleStart;
+    // A start still pending fails with the error (even if the session had started in the same socket read),
+    // or with CHANNEL_CLOSED when the session ended before it started; a started one resolves as planned.
+    const startFails = settleStart !== undefined && (error !== undefined || this.session === undefined);
+    if (startFails) {
+      settleStart(
+        error ??
+          new SsmChannelError('CHANNEL_CLOSED', closedBeforeStartMessage(info), {
+            cause: info.output,
+          }),
+      );
+    }
+    const write = this.#writeCallback;
+    const final = this.#finalCallback;
+    this.#writeCallback = undefined;
+    this.#finalCallback = undefined;
+    if (info.reason === 'channel_closed') {
+      // The remote side is gone: what was written has nowhere to go; hand over all output, then the end.
+      write?.();
+      final?.();
+      this.#stdout.end();
+      this.#stderr.end();
+      if (this.readableEnded) this.destroy();
+      else this.once('end', () => this.destroy());
+      return;
+    }
+    const closed = error ?? new SsmChannelError('CHANNEL_CLOSED', 'the data channel is closed');
+    write?.(closed);
+    final?.(closed);
+    this.stderr.destroy();
+    // Nobody holds the stream yet when `start()` fails: the rejection reports the error, not an 'error' event.
+    if (!this.destroyed) this.destroy(startFails ? undefined : error);
   }
 
   /**
    * Frees the socket, the timer, the abort listener and any reconnection in progress; resolves once the
-   * socket is closed (bounded by the transport's close timeout).
+   * socket is closed (within the transport's close timeout).
    */
   #shutdown(): Promise<void> {
     this.#timer.clear();
@@ -274,150 +335,59 @@ export class DataChannel extends Duplex {
     return closing;
   }
 
-  #settleCallbacks(error: SsmChannelError | undefined): void {
-    const write = this.#writeCallback;
-    const final = this.#finalCallback;
-    this.#writeCallback = undefined;
-    this.#finalCallback = undefined;
-    write?.(error);
-    final?.(error);
-  }
-
-  /** Runs an engine call, then re-arms the timer and checks whether `end()` can complete. */
-  #afterEngine<T>(call: () => T): T {
-    this.#inEngine += 1;
-    try {
-      return call();
-    } finally {
-      this.#inEngine -= 1;
-      if (this.#inEngine === 0) {
-        this.#timer.set(this.#engine.nextDeadline());
-        if (this.#finalCallback !== undefined) this.#checkFlushed();
-      }
-    }
-  }
-
   async #connect(credentials: StreamCredentials): Promise<void> {
     const o = this.#options;
-    const transport = await openTransport({
-      streamUrl: credentials.streamUrl,
-      openFrame: this.#engine.openFrame(credentials.tokenValue),
-      onFrame: (frame) => this.#afterEngine(() => this.#engine.receive(frame)),
-      onClose: (error) => this.#onTransportLost(transport, error),
-      signal: this.#lifetime.signal,
-      ...transportSettings(o),
-    });
-    if (this.destroyed) {
+    const transport = await openTransport(
+      {
+        streamUrl: credentials.streamUrl,
+        openFrame: this.#engine.openFrame(credentials.tokenValue),
+        onFrame: (frame) => this.#run(() => this.#engine.receive(frame)),
+        onDrain: () => this.#run(() => this.#engine.drained()),
+        onClose: (error) => this.#onTransportLost(transport, error),
+        signal: this.#lifetime.signal,
+        logger: o.logger,
+      },
+      o.transport,
+    );
+    if (this.#closeInfo !== undefined) {
       void transport.close();
       throw new SsmChannelError('CHANNEL_CLOSED', 'the data channel was closed while connecting');
     }
     this.#transport = transport;
     this.#reconnector?.connected();
-    if (this.#socketPaused) transport.pauseReading();
     o.logger?.debug?.('data channel connected', { reconnects: this.#reconnector?.reconnects ?? 0 });
-    this.#afterEngine(() => this.#engine.transportUp());
+    this.#run(() => this.#engine.transportUp());
   }
 
   #onTransportLost(lost: Transport, error: SsmChannelError): void {
-    if (this.#transport !== lost || this.destroyed) return;
+    if (this.#transport !== lost || this.#closeInfo !== undefined) return;
     this.#transport = undefined;
-    this.#afterEngine(() => this.#engine.transportDown());
+    this.#run(() => this.#engine.transportDown());
     const reconnector = this.#reconnector;
-    if (reconnector === undefined || this.#startWaiter !== undefined || error.code === 'ABORTED') {
+    if (reconnector === undefined || this.#settleStart !== undefined || error.code === 'ABORTED') {
       this.#fail(error);
       return;
     }
     this.#options.logger?.info?.('data channel connection lost; reconnecting', { code: error.code });
     void reconnector.run(error);
   }
-
-  #onStart(info: SessionStartInfo): void {
-    this.session = info;
-    // Resolved on a later turn: whatever else arrived in the same socket read (garbage that ends the
-    // connection, say) then rejects connectDataChannel() instead of emitting 'error' on a stream the
-    // caller does not hold yet. A channel_closed in that read still resolves it (see #onEngineClose).
-    setImmediate(() => {
-      const waiter = this.#startWaiter;
-      this.#startWaiter = undefined;
-      waiter?.resolve();
-    });
-  }
-
-  #deliver(feed: OutputFeed, bytes: Uint8Array): void {
-    try {
-      // The engine hands out views of received frames; the transport never reuses those buffers.
-      feed.deliver(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } catch (error) {
-      // A 'data' listener threw. The bytes were delivered: let the engine acknowledge them, and surface
-      // the exception as any stream listener's would be, outside the protocol.
-      process.nextTick(() => {
-        throw error;
-      });
-    }
-  }
-
-  /**
-   * Stops taking output while a reader has left its budget untaken and resumes when it took it (the feeds
-   * call this). Stopped, the engine takes no output (what arrives stays unacknowledged, so the agent keeps
-   * it) and the socket is not read: a stalled reader costs neither memory nor CPU. No ack can be read
-   * meanwhile either, so the engine also holds its give-up clock and retransmissions.
-   */
-  #applyBackpressure(): void {
-    const full = this.#stdoutFeed.full || this.#stderrFeed.full;
-    if (full === this.#socketPaused || this.destroyed) return;
-    this.#socketPaused = full;
-    const transport = this.#transport;
-    if (full) transport?.pauseReading();
-    else transport?.resumeReading();
-    // Resuming delivers what the engine kept, through push(): never from inside an engine call.
-    if (full || this.#inEngine === 0) this.#afterEngine(() => this.#engine.setReadPaused(full));
-    else queueMicrotask(() => this.#afterEngine(() => this.#engine.setReadPaused(this.#socketPaused)));
-  }
-
-  #completeWrite(): void {
-    const callback = this.#writeCallback;
-    this.#writeCallback = undefined;
-    callback?.();
-  }
-
-  #checkFlushed(): void {
-    const callback = this.#finalCallback;
-    if (callback === undefined) return;
-    const s = this.#engine.stats();
-    if (s.unackedMessages > 0 || s.pendingInputBytes > 0) return;
-    this.#finalCallback = undefined;
-    callback();
-  }
-
-  #onEngineClose(info: EngineCloseInfo): void {
-    this.#engineClose = info;
-    this.#options.logger?.debug?.('data channel closed', { reason: info.reason });
-    if (this.session === undefined) {
-      this.#startWaiter?.reject(
-        new SsmChannelError('CHANNEL_CLOSED', closedBeforeStartMessage(info), { cause: info.output }),
-      );
-      this.#startWaiter = undefined;
-    }
-    if (info.reason !== 'channel_closed') return;
-    // The remote side is gone: free the socket, settle `whenClosed`, end both readables, and destroy the
-    // stream once its output has been read.
-    const closeInfo = this.#closeInfo(undefined);
-    void this.#shutdown().then(() => this.#resolveClosed(closeInfo));
-    this.#stdoutFeed.end();
-    this.#stderrFeed.end();
-    this.#settleCallbacks(undefined);
-    const finish = (): void => {
-      this.destroy();
-    };
-    if (this.readableEnded) finish();
-    else this.once('end', finish);
-  }
 }
 
-function closedBeforeStartMessage(info: EngineCloseInfo): string {
+function closeInfoOf(ended: EngineCloseInfo): CloseInfo {
+  const info: CloseInfo = { reason: ended.reason };
+  if (ended.output !== undefined) info.output = ended.output;
+  if (ended.exitCode !== undefined) info.exitCode = ended.exitCode;
+  return info;
+}
+
+function failureInfo(error: SsmChannelError): CloseInfo {
+  return { reason: error.code === 'ABORTED' ? 'aborted' : 'error', error };
+}
+
+function closedBeforeStartMessage(info: CloseInfo): string {
   return info.output === undefined || info.output === ''
     ? 'the service closed the data channel before the session started'
-    : `the service closed the data channel before the session started: ${info.output}`;
+    : `the service closed the data channel before the session started: ${peerText(info.output)}`;
 }
 
 function toChannelError(error: Error): SsmChannelError {

@@ -1,140 +1,159 @@
 /**
- * Feeds received output into a `Readable` on demand, holding what its reader has not asked for yet within a
- * memory budget.
+ * Output on its way from the engine to a `Readable`: handed over when the reader wants it, kept (as a
+ * compact copy) when it does not.
  */
 import { Readable } from 'node:stream';
 
-/**
- * Memory charged for each held piece of output besides its bytes: the Buffer object, the list entry and the
- * frame header a payload view keeps alive (a 1-byte output message held unread costs about 260 bytes).
- * Without it a peer sending 1-byte messages to a stalled reader would make a 1 MiB budget hold some 260 MB.
- */
-export const PIECE_CHARGE_BYTES = 320;
+/** Highest `readableHighWaterMark` of the output streams: the most Node buffers ahead of a reader. */
+export const OUTPUT_HIGH_WATER_MARK = 64 * 1024;
 
-/** Held pieces are copied into one buffer when there are this many, so their overhead stays bounded. */
-const MAX_PIECES = 256;
+/** Size of the buffers that collect kept output; larger payloads are kept as they come. */
+const KEEP_CHUNK = 16 * 1024;
 
 /**
- * Output for one `Readable` (created with `highWaterMark: 0`; its `_read` calls {@link OutputFeed.pull} and
- * each `read()` {@link OutputFeed.drained}). A payload that arrives while the reader waits goes straight to
- * `push()`, without a copy. Payloads that arrive meanwhile are held (views of their frames, compacted by a
- * copy at {@link MAX_PIECES}) and handed over as one chunk when the reader asks again. So the stream's own
- * buffer holds at most about one chunk, and what is held here is counted as bytes plus
- * {@link PIECE_CHARGE_BYTES} per piece: at `budget`, `onFull(true)`; once the reader took it, `onFull(false)`.
+ * Output for one `Readable`. The engine's payloads arrive with {@link OutputFeed.add} during an engine call
+ * (views of received frames); {@link OutputFeed.flush}, run by the channel right after that call, pushes them
+ * to the stream while its reader wants more (a `'data'` listener always does: no copy is made), and copies
+ * the rest into a few compact buffers, so that memory is what is kept, whatever the size of the messages.
+ * The channel releases in the engine what each flush handed over: the engine's receive budget bounds what
+ * is kept here.
  */
 export class OutputFeed {
   readonly #stream: Readable;
-  readonly #budget: number;
-  readonly #onFull: (full: boolean) => void;
-  #pieces: Buffer[] = [];
-  #bytes = 0;
-  /** The reader waits: it asked for data, or read the stream empty, and nothing readable came since. */
+  /** Payloads of the current engine call; views that must not outlive it. */
+  #arrived: Buffer[] = [];
+  /** Copies kept for the reader: full {@link KEEP_CHUNK} buffers (or larger payloads), then the tail. */
+  #kept: Buffer[] = [];
+  #tail: Buffer | undefined;
+  #tailLength = 0;
+  #keptBytes = 0;
+  /** The reader asked for data (`_read`) and no push has been refused since. */
   #wanted = false;
-  #full = false;
 
-  constructor(stream: Readable, budget: number, onFull: (full: boolean) => void) {
+  constructor(stream: Readable) {
     this.#stream = stream;
-    this.#budget = budget;
-    this.#onFull = onFull;
   }
 
-  /** Whether what is held has reached the budget. */
-  get full(): boolean {
-    return this.#full;
+  /** Output bytes kept for the reader. */
+  get keptBytes(): number {
+    return this.#keptBytes;
   }
 
-  /** Takes one payload (a view that the transport never reuses). A 'data' listener's exception propagates. */
-  deliver(bytes: Buffer): void {
-    // Nothing to hand over; and a stream that was destroyed has no reader to hold anything for.
-    if (bytes.length === 0 || this.#stream.destroyed) return;
-    if (this.#wanted && this.#pieces.length === 0) {
-      this.#push(bytes);
-      return;
-    }
-    const pieces = this.#pieces;
-    pieces.push(bytes);
-    this.#bytes += bytes.length;
-    if (pieces.length >= MAX_PIECES) this.#pieces = [Buffer.concat(pieces, this.#bytes)];
-    if (!this.#full && this.#bytes + this.#pieces.length * PIECE_CHARGE_BYTES >= this.#budget) {
-      this.#full = true;
-      this.#onFull(true);
-    }
+  /** Takes one payload of the engine (a view the transport never reuses). */
+  add(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.#arrived.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** The stream's `_read`: hands over everything held as one chunk, or remembers that the reader waits. */
-  pull(): void {
-    if (this.#pieces.length === 0) {
-      this.#wanted = true;
-      return;
-    }
-    this.#push(this.#takeAll());
-    this.#notFull();
+  /** The stream's `_read`: its reader wants data; the next flush hands it over. */
+  want(): void {
+    this.#wanted = true;
   }
 
   /**
-   * Called after each `read()` of the stream: once that left it empty, the reader is ready for more, even
-   * one that reads once per 'readable' event (Node asks `_read` again only when a read wants more than the
-   * stream holds).
+   * Pushes what waits while the reader wants it and keeps a copy of the rest. Returns the bytes that left
+   * the feed (handed over, or dropped because the stream was destroyed).
    */
-  drained(): void {
-    if (this.#stream.readableLength === 0 && !this.#stream.destroyed) this.pull();
+  flush(): number {
+    let taken = 0;
+    if (this.#stream.destroyed) {
+      taken = this.#keptBytes;
+      this.#clearKept();
+      for (const piece of this.#arrived) taken += piece.length;
+      this.#arrived = [];
+      return taken;
+    }
+    if (this.#wanted && this.#keptBytes > 0) {
+      const chunk = this.#takeKept();
+      taken += chunk.length;
+      this.#push(chunk);
+    }
+    const arrived = this.#arrived;
+    this.#arrived = [];
+    for (const piece of arrived) {
+      if (this.#wanted && this.#keptBytes === 0) {
+        taken += piece.length;
+        this.#push(piece);
+      } else {
+        this.#keep(piece);
+      }
+    }
+    return taken;
   }
 
-  /** Drops what is held (the stream was destroyed: nobody will read it). */
-  discard(): void {
-    this.#pieces = [];
-    this.#bytes = 0;
-    this.#notFull();
-  }
-
-  /** Hands over what is held, then the end of the stream. */
+  /** Hands over everything, then the end of the stream (the session is over). */
   end(): void {
-    if (this.#pieces.length > 0) this.#stream.push(this.#takeAll());
-    this.#stream.push(null);
-    this.#notFull();
+    const stream = this.#stream;
+    if (!stream.destroyed) {
+      if (this.#keptBytes > 0) stream.push(this.#takeKept());
+      for (const piece of this.#arrived) stream.push(piece);
+      stream.push(null);
+    }
+    this.#arrived = [];
+    this.#clearKept();
   }
 
   #push(chunk: Buffer): void {
-    const stream = this.#stream;
-    stream.push(chunk);
-    // A push can leave nothing readable (after setEncoding(), part of a multi-byte character): then the
-    // reader still waits. In flowing mode the chunk went straight to 'data': the reader waits for more too.
-    this.#wanted = stream.readableLength === 0;
+    try {
+      this.#wanted = this.#stream.push(chunk);
+    } catch (error) {
+      // A 'data' listener threw. The bytes were delivered; the exception surfaces as any listener's
+      // would, uncaught, without breaking the channel's bookkeeping.
+      setImmediate(() => {
+        throw error;
+      });
+    }
   }
 
-  #takeAll(): Buffer {
-    const pieces = this.#pieces;
-    const chunk = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, this.#bytes);
-    this.#pieces = [];
-    this.#bytes = 0;
+  #keep(piece: Buffer): void {
+    this.#keptBytes += piece.length;
+    if (piece.length >= KEEP_CHUNK) {
+      this.#closeTail();
+      this.#kept.push(Buffer.from(piece));
+      return;
+    }
+    if (this.#tail === undefined || this.#tailLength + piece.length > KEEP_CHUNK) {
+      this.#closeTail();
+      this.#tail = Buffer.allocUnsafe(KEEP_CHUNK);
+    }
+    piece.copy(this.#tail, this.#tailLength);
+    this.#tailLength += piece.length;
+  }
+
+  #closeTail(): void {
+    if (this.#tail !== undefined && this.#tailLength > 0) {
+      this.#kept.push(this.#tail.subarray(0, this.#tailLength));
+    }
+    this.#tail = undefined;
+    this.#tailLength = 0;
+  }
+
+  #takeKept(): Buffer {
+    this.#closeTail();
+    const kept = this.#kept;
+    const chunk = kept.length === 1 ? kept[0]! : Buffer.concat(kept, this.#keptBytes);
+    this.#kept = [];
+    this.#keptBytes = 0;
     return chunk;
   }
 
-  #notFull(): void {
-    if (!this.#full) return;
-    this.#full = false;
-    this.#onFull(false);
+  #clearKept(): void {
+    this.#kept = [];
+    this.#tail = undefined;
+    this.#tailLength = 0;
+    this.#keptBytes = 0;
   }
 }
 
-/** A `Readable` fed by an {@link OutputFeed} it owns (the `stderr` of a data channel). */
-export class FeedReadable extends Readable {
-  readonly feed: OutputFeed;
+/** A `Readable` whose `_read` tells its owner that the reader wants data (the `stderr` of a channel). */
+export class OutputReadable extends Readable {
+  readonly #onRead: () => void;
 
-  constructor(budget: number, onFull: (full: boolean) => void) {
-    super({ highWaterMark: 0 });
-    this.feed = new OutputFeed(this, budget, onFull);
-    this.once('close', () => this.feed.discard());
+  constructor(onRead: () => void) {
+    super({ highWaterMark: OUTPUT_HIGH_WATER_MARK });
+    this.#onRead = onRead;
   }
 
   override _read(): void {
-    this.feed.pull();
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: the signature of Readable.read
-  override read(size?: number): any {
-    const chunk: unknown = super.read(size);
-    this.feed.drained();
-    return chunk;
+    this.#onRead();
   }
 }

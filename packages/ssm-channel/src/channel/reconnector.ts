@@ -1,11 +1,11 @@
 /**
- * The reconnection loop of a data channel: fresh credentials from the caller's `reconnect` callback, a new
- * connection, bounded attempts with backoff.
+ * The reconnection loop of a data channel: fresh credentials from the caller's `reconnect.credentials`, a new
+ * connection, bounded attempts with backoff and a rate limit.
  */
-import type { ChannelLogger, ReconnectContext, StreamCredentials } from '../channel-types.js';
+import type { ChannelLogger, StreamCredentials } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { checkCredentials } from './options.js';
-import { type ReconnectPolicy, reconnectDelay, sleep } from './reconnect-policy.js';
+import { AttemptBudget, type ReconnectPolicy, reconnectDelay, sleep } from './reconnect-policy.js';
 
 /**
  * A connection that stayed up this long counts as healthy even without progress: the attempts of the
@@ -15,8 +15,6 @@ export const STABLE_CONNECTION_MS = 10_000;
 
 /** What the loop drives. */
 export interface ReconnectorHooks {
-  /** The caller's callback: fresh credentials for the same session. */
-  reconnect(context: ReconnectContext): Promise<StreamCredentials>;
   /** Opens a connection with these credentials; rejects when it cannot. */
   connect(credentials: StreamCredentials): Promise<void>;
   /** Ends the channel: reconnection is over. */
@@ -34,10 +32,10 @@ export interface ReconnectorHooks {
  * Reconnects after each connection loss. Attempts are counted across losses until a connection has been
  * useful: the session made progress on it (a message received in order, input acknowledged) or it stayed up
  * for {@link STABLE_CONNECTION_MS}. So a service that accepts and drops at once (a refused token, a broken
- * relay, garbage) cannot make the loop run forever, while a link cut often but working goes on. A
- * rejection of the `reconnect` callback is final (the callback owns its own retries, and may know that the
- * session is gone), and so is a call that does not settle within `callbackTimeoutMs`, or credentials that
- * fail the URL policy.
+ * relay, garbage) cannot make the loop run forever, while a link cut often but working goes on. Whatever
+ * the progress, attempts are rate-limited over the channel's life (`RECONNECT_RATE`). A rejection of
+ * `credentials` is final (the callback owns its own retries, and may know that the session is gone), and so
+ * is a call that does not settle within `credentialsTimeoutMs`, or credentials that fail the URL policy.
  */
 export class Reconnector {
   readonly #policy: ReconnectPolicy;
@@ -46,6 +44,7 @@ export class Reconnector {
   #connectedAt = Number.NEGATIVE_INFINITY;
   #progressAtConnect = 0;
   #reconnects = 0;
+  readonly #budget = new AttemptBudget();
 
   constructor(policy: ReconnectPolicy, hooks: ReconnectorHooks) {
     this.#policy = policy;
@@ -76,7 +75,10 @@ export class Reconnector {
       const attempt = this.#attempts;
       let credentials: StreamCredentials;
       try {
-        await sleep(reconnectDelay(this.#policy, attempt, Math.random), signal);
+        const backoff = reconnectDelay(this.#policy, attempt, Math.random);
+        const rateLimited = this.#budget.take(this.#hooks.now() + backoff);
+        if (rateLimited > 0) logger?.info?.('reconnection rate-limited', { waitMs: Math.round(rateLimited) });
+        await sleep(backoff + rateLimited, signal);
         credentials = await this.#askForCredentials(attempt);
         checkCredentials(credentials);
       } catch (error) {
@@ -101,12 +103,12 @@ export class Reconnector {
   }
 
   /**
-   * Calls the caller's `reconnect` with a signal that aborts when the channel ends or after
-   * `callbackTimeoutMs`; a callback still pending then counts as a rejection.
+   * Calls the caller's `credentials` with a signal that aborts when the channel ends or after
+   * `credentialsTimeoutMs`; a callback still pending then counts as a rejection.
    */
   async #askForCredentials(attempt: number): Promise<StreamCredentials> {
     const { signal } = this.#hooks;
-    const timeoutMs = this.#policy.callbackTimeoutMs;
+    const timeoutMs = this.#policy.credentialsTimeoutMs;
     const call = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stop = (): void => undefined;
@@ -121,7 +123,7 @@ export class Reconnector {
         end(
           new SsmChannelError(
             'RECONNECT_FAILED',
-            `the reconnect callback did not answer within ${timeoutMs} ms`,
+            `reconnect.credentials did not answer within ${timeoutMs} ms`,
           ),
         );
       }, timeoutMs);
@@ -129,7 +131,7 @@ export class Reconnector {
     signal.addEventListener('abort', stop, { once: true });
     if (signal.aborted) stop();
     try {
-      return await Promise.race([this.#hooks.reconnect({ attempt, signal: call.signal }), cutShort]);
+      return await Promise.race([this.#policy.credentials({ attempt, signal: call.signal }), cutShort]);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);

@@ -52,11 +52,35 @@ function headTemplate(typeField: Uint8Array): Uint8Array {
  * `MESSAGE_ID_INVALID` (not a canonical non-nil UUID); `PAYLOAD_TOO_LARGE` (over 2^32-1 bytes).
  */
 export function encodeAgentMessage(init: AgentMessageInit): Uint8Array {
-  const { payload, sequenceNumber, payloadType } = init;
-  const schemaVersion = init.schemaVersion ?? 1;
-  const createdDate = init.createdDate ?? Date.now();
-  const flags = init.flags ?? 0;
-  const typeField = messageTypeField(init.messageType);
+  const { payload } = init;
+  const length = payload.length;
+  if (length > MAX_UINT32) {
+    throw new SsmProtocolError(
+      'PAYLOAD_TOO_LARGE',
+      `A payload of ${length} bytes exceeds PayloadLength's 2^32-1`,
+    );
+  }
+  return encodeFrame(init, length, (frame, at) => frame.set(payload, at));
+}
+
+/** The header fields of {@link AgentMessageInit}: everything but the payload. */
+export type AgentMessageHeader = Omit<AgentMessageInit, 'payload'>;
+
+/**
+ * Encodes one agent message whose payload of `payloadLength` bytes `writePayload` writes into the frame at
+ * offset 120 (so that a payload codec can write straight into the frame). The header as
+ * {@link encodeAgentMessage} writes it; the same checks and errors.
+ */
+export function encodeFrame(
+  header: AgentMessageHeader,
+  payloadLength: number,
+  writePayload: (frame: Uint8Array, at: number) => void,
+): Uint8Array {
+  const { sequenceNumber, payloadType } = header;
+  const schemaVersion = header.schemaVersion ?? 1;
+  const createdDate = header.createdDate ?? Date.now();
+  const flags = header.flags ?? 0;
+  const typeField = messageTypeField(header.messageType);
   if (!isSafeUint(sequenceNumber)) {
     throw new SsmProtocolError(
       'SEQUENCE_NUMBER_OUT_OF_RANGE',
@@ -71,27 +95,21 @@ export function encodeAgentMessage(init: AgentMessageInit): Uint8Array {
   if (!isUint32(schemaVersion) || !isUint32(payloadType)) {
     throw new SsmProtocolError('FIELD_OUT_OF_RANGE', 'SchemaVersion and PayloadType must be uint32 integers');
   }
-  const length = payload.length;
-  if (length > MAX_UINT32) {
-    throw new SsmProtocolError(
-      'PAYLOAD_TOO_LARGE',
-      `A payload of ${length} bytes exceeds PayloadLength's 2^32-1`,
-    );
-  }
 
   // Uninitialised memory: every one of its bytes is written below.
-  const frame = allocateFrame(FRAME_HEADER_SIZE + length);
-  if (init.messageId === undefined) writeRandomMessageId(frame, Offset.MessageId);
-  else writeMessageId(frame, Offset.MessageId, init.messageId);
+  const frame = allocateFrame(FRAME_HEADER_SIZE + payloadLength);
+  if (header.messageId === undefined) writeRandomMessageId(frame, Offset.MessageId);
+  else writeMessageId(frame, Offset.MessageId, header.messageId);
+  writePayload(frame, Offset.Payload);
   // 0..39: HeaderLength, MessageType and SchemaVersion 1 in one copy of a per-type template.
   frame.set(headTemplate(typeField), Offset.HeaderLength);
   if (schemaVersion !== 1) writeUint32(frame, Offset.SchemaVersion, schemaVersion);
   writeInt64(frame, Offset.CreatedDate, createdDate);
   writeInt64(frame, Offset.SequenceNumber, sequenceNumber);
   writeInt64(frame, Offset.Flags, flags);
+  const payload = new Uint8Array(frame.buffer, frame.byteOffset + Offset.Payload, payloadLength);
   writeSha256(payload, frame, Offset.PayloadDigest);
   writeUint32(frame, Offset.PayloadType, payloadType);
-  writeUint32(frame, Offset.PayloadLength, length);
-  frame.set(payload, Offset.Payload);
+  writeUint32(frame, Offset.PayloadLength, payloadLength);
   return frame;
 }

@@ -15,9 +15,11 @@ import type { ClientEnginePhase, ClientEngineStats } from './client-stats.js';
  *   from the agent, or a reconnect (each shows the remote side is active again, as the agent assumes).
  * - KMSEncryption is answered Failed and the engine fails with `KMS_ENCRYPTION_UNSUPPORTED` once the
  *   HandshakeResponse has been handed to `sendFrame` (close the socket gracefully so it leaves).
- * - Output the reader has not released (`consumed()`) is bounded by `receiveBudgetBytes`; past it output
- *   is kept and acked up to `maxReorderBytes`, then left unacked for the agent to resend later. On
- *   channel_closed whatever was kept is delivered before `onClose`.
+ * - Flow control has one rule, both ways: the engine wants frames (`receiving`) only while the reader has
+ *   released (`consumed()`) all but `receiveBudgetBytes` of the output delivered to it, and while the uplink
+ *   takes frames (`sendFrame` did not answer false since the last `drained()`). Output that still arrives
+ *   past the budget is kept and acked up to `maxReorderBytes`, then left unacked for the agent to resend
+ *   later. On channel_closed whatever was kept is delivered before `onClose`.
  */
 export interface ClientEngine {
   /** The ClientId sent in every OpenDataChannel frame of this channel. */
@@ -26,6 +28,12 @@ export interface ClientEngine {
   readonly phase: ClientEnginePhase;
   /** True when a `write()` now would be taken into the window at once. */
   readonly writable: boolean;
+  /**
+   * True while the engine wants the peer's frames: read the socket only then. False once the reader holds
+   * `receiveBudgetBytes` of unreleased output, or `sendFrame` answered false and `drained()` has not come,
+   * or the engine ended. Frames that arrive anyway (already read) are handled as usual.
+   */
+  readonly receiving: boolean;
   /**
    * Builds the OpenDataChannel text frame for a new connection: a fresh RequestId, the channel's ClientId,
    * the ClientVersion and `tokenValue` (not stored anywhere by the engine).
@@ -56,8 +64,11 @@ export interface ClientEngine {
    * @throws {SsmChannelError} `INVALID_ARGUMENT` for a negative or non-integer count.
    */
   consumed(bytes: number): void;
-  /** Stops (true) or resumes (false) taking output, whatever the budget. */
-  setReadPaused(paused: boolean): void;
+  /**
+   * The socket's send queue, above its high-water mark since `sendFrame` answered false, has drained:
+   * what waited is written, and `receiving` may turn true again.
+   */
+  drained(): void;
   /** When `onTimer()` next has work (absolute time in the `now()` clock), or undefined for none. */
   nextDeadline(): number | undefined;
   /** Runs due work: retransmissions, the start timeout, the give-up check. */

@@ -10,11 +10,13 @@
  * 3. after each call, (re)arm one timer at `engine.nextDeadline()` (absolute, in the `now()` clock) and call
  *    `engine.onTimer()` when it fires;
  * 4. `write(bytes)` returns false when the window is full: complete the Duplex write on `onWritable`;
- * 5. release output with `consumed(n)` as the reader takes it (or set `receiveBudgetBytes: Infinity` and
- *    drive `setReadPaused()` from `push()`/`_read()`).
+ * 5. flow control, both ways: release output with `consumed(n)` as the reader takes it; have `sendFrame`
+ *    answer false while the socket's send queue is above its high-water mark and call `drained()` once it
+ *    has drained; and read the socket only while `receiving` is true (check it after every call).
  */
 import { type AgentFrame, decodeAgentFrame } from '../codec/agent-frame.js';
 import { MessageType, PayloadType } from '../codec/constants.js';
+import { decodeAcknowledge } from '../codec/payloads/acknowledge.js';
 import { decodeChannelClosed } from '../codec/payloads/channel-closed.js';
 import { decodeExitCode } from '../codec/payloads/exit-code.js';
 import { decodeFlag } from '../codec/payloads/flag.js';
@@ -24,8 +26,6 @@ import { encodeHandshakeResponse } from '../codec/payloads/handshake-response.js
 import { encodeOpenDataChannel } from '../codec/payloads/open-data-channel.js';
 import { encodeTerminalSize } from '../codec/payloads/terminal-size.js';
 import { SsmChannelError, SsmProtocolError } from '../errors.js';
-import { encodeAckFrameFor } from './ack-frame.js';
-import { readAcknowledge } from './ack-read.js';
 import { assertNever } from './assert-never.js';
 import type { ClientEngine } from './client-engine-api.js';
 import {
@@ -67,12 +67,11 @@ class ClientEngineImpl implements ClientEngine {
   readonly #o: ResolvedClientOptions;
   readonly #cb: ClientEngineOptions;
   readonly #counters: ClientCounters = newClientCounters();
-  readonly #link: StreamLink<AgentFrame>;
+  readonly #link: StreamLink;
   #startDeadline: number | undefined;
   #handshake: HandshakeAnswer | undefined;
   #desiredSize: { cols: number; rows: number } | undefined;
   #sentSize: { cols: number; rows: number } | undefined;
-  #readPaused = false;
   #unconsumed = 0;
   #exitCode: number | undefined;
   /** Set while channel_closed hands over kept output regardless of the receive budget. */
@@ -84,7 +83,7 @@ class ClientEngineImpl implements ClientEngine {
     this.#cb = options;
     this.clientId = o.clientId;
     this.#desiredSize = o.terminalSize;
-    this.#link = new StreamLink<AgentFrame>(
+    this.#link = new StreamLink(
       {
         messageType: MessageType.InputStreamData,
         synOnFirst: false,
@@ -100,8 +99,6 @@ class ClientEngineImpl implements ClientEngine {
       this.#counters,
       {
         consume: (payloadType, payload) => this.#consume(payloadType, payload),
-        // The ack carries the id straight from the bytes of the frame #receive decoded.
-        encodeAck: encodeAckFrameFor,
         pump: () => this.#pump(),
         // As the official client: a handshake message is acknowledged before its answer goes out (§9.2).
         acksFirst: isHandshakePayload,
@@ -116,6 +113,10 @@ class ClientEngineImpl implements ClientEngine {
 
   get writable(): boolean {
     return this.#phase === 'open' && this.#link.hasRoom;
+  }
+
+  get receiving(): boolean {
+    return !this.#ended() && !this.#link.sender.blocked && this.#unconsumed < this.#o.receiveBudgetBytes;
   }
 
   openFrame(tokenValue: string): string {
@@ -206,15 +207,13 @@ class ClientEngineImpl implements ClientEngine {
       throw new SsmChannelError('INVALID_ARGUMENT', 'consumed() takes a non-negative integer');
     }
     this.#unconsumed = Math.max(0, this.#unconsumed - bytes);
-    if (!this.#ended()) this.#link.receiver.drain();
+    if (this.#ended()) return;
+    this.#link.receiver.drain();
+    this.#holdReadsAtBudget();
   }
 
-  setReadPaused(paused: boolean): void {
-    this.#readPaused = paused;
-    if (this.#ended()) return;
-    // Nothing is read while paused, acks included: the give-up clock and retransmissions wait too.
-    this.#link.sender.setReadHeld(paused);
-    if (!paused) this.#link.receiver.drain();
+  drained(): void {
+    if (!this.#ended()) this.#link.sender.drained();
   }
 
   nextDeadline(): number | undefined {
@@ -291,12 +290,12 @@ class ClientEngineImpl implements ClientEngine {
     switch (payloadType) {
       case PayloadType.Output:
       case PayloadType.StdErr: {
-        if (!this.#flushing && (this.#readPaused || this.#unconsumed >= this.#o.receiveBudgetBytes))
-          return false;
+        if (!this.#flushing && this.#unconsumed >= this.#o.receiveBudgetBytes) return false;
         this.#startIfFirst();
         c.messagesIn += 1;
         c.bytesIn += payload.length;
         this.#unconsumed += payload.length;
+        this.#holdReadsAtBudget();
         if (payloadType === PayloadType.StdErr && this.#cb.onStderr !== undefined) this.#cb.onStderr(payload);
         else this.#cb.onOutput(payload);
         return true;
@@ -344,9 +343,9 @@ class ClientEngineImpl implements ClientEngine {
     let seq: number;
     let id: string;
     try {
-      const ack = readAcknowledge(payload);
-      seq = ack.sequenceNumber;
-      id = ack.messageId;
+      const ack = decodeAcknowledge(payload);
+      seq = ack.acknowledgedMessageSequenceNumber;
+      id = ack.acknowledgedMessageId;
     } catch {
       this.#counters.badPayloads += 1;
       return;
@@ -376,6 +375,14 @@ class ClientEngineImpl implements ClientEngine {
     if (output !== '') info.output = output;
     if (sessionId !== '') info.sessionId = sessionId;
     this.#cb.onClose(info);
+  }
+
+  /**
+   * While the reader holds the whole budget the socket is not read (see `receiving`), so no ack can come:
+   * the sender's retransmissions and give-up clock wait for it.
+   */
+  #holdReadsAtBudget(): void {
+    this.#link.sender.setReadHeld(this.#unconsumed >= this.#o.receiveBudgetBytes);
   }
 
   // ---- handshake and start ----

@@ -8,7 +8,7 @@
 import { ActionStatus } from '../codec/constants.js';
 import type { HandshakeRequest } from '../codec/payloads/handshake-request.js';
 import type { HandshakeResponse, ProcessedClientAction } from '../codec/payloads/handshake-response.js';
-import { SsmProtocolError } from '../errors.js';
+import { peerText, SsmProtocolError } from '../errors.js';
 import type { SessionStartInfo } from './client-options.js';
 
 /** The session types the agent may announce (§12.1). */
@@ -121,7 +121,7 @@ export function answerHandshakeRequest(request: HandshakeRequest, clientVersion:
  */
 export function handshakeRefusal(answer: HandshakeAnswer): SsmProtocolError | undefined {
   if (answer.kmsRequested) {
-    const key = answer.kmsKeyId === undefined ? '' : ` (key ${answer.kmsKeyId})`;
+    const key = answer.kmsKeyId === undefined ? '' : ` (key ${peerText(answer.kmsKeyId)})`;
     return new SsmProtocolError(
       'KMS_ENCRYPTION_UNSUPPORTED',
       `the agent requires KMS encryption${key}, which this client does not support; ` +
@@ -129,7 +129,7 @@ export function handshakeRefusal(answer: HandshakeAnswer): SsmProtocolError | un
     );
   }
   if (answer.sessionTypeError !== undefined)
-    return new SsmProtocolError('HANDSHAKE_FAILED', answer.sessionTypeError);
+    return new SsmProtocolError('HANDSHAKE_FAILED', peerText(answer.sessionTypeError));
   return undefined;
 }
 

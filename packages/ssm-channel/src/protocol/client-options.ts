@@ -64,8 +64,13 @@ export interface EngineCloseInfo {
  * throw, and `sendFrame` must not call back into the engine synchronously.
  */
 export interface ClientEngineCallbacks {
-  /** Write one binary frame on the WebSocket. Only called between `transportUp()` and `transportDown()`. */
-  sendFrame(frame: Uint8Array): void;
+  /**
+   * Writes one binary frame on the WebSocket. Only called between `transportUp()` and `transportDown()`.
+   * Answer false once the socket's send queue is above its high-water mark: the engine then writes nothing
+   * new (acks of frames that still arrive excepted) and stops `receiving` until `drained()`.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a frame writer may return nothing (room left) or false
+  sendFrame(frame: Uint8Array): boolean | void;
   /**
    * Output bytes (PayloadType 1), in order. The view is only valid during the call unless copied; it may
    * share memory with the received frame. Count them back with `consumed(n)` (see `receiveBudgetBytes`).
@@ -108,8 +113,8 @@ export interface ClientEngineOptions extends ClientEngineCallbacks, EngineIoOpti
   maxReorderBytes?: number;
   /**
    * Output/stderr bytes delivered but not yet released by `consumed(n)`; at the budget the engine stops
-   * taking output (and, once the reorder buffer is full, stops acking it, so the agent holds and resends
-   * it). `Infinity` disables the budget (then use `setReadPaused`). @default 1048576
+   * `receiving` and taking output (what still arrives is kept and acked up to `maxReorderBytes`, then left
+   * unacked, so the agent holds and resends it). `Infinity` disables the budget. @default 1048576
    */
   receiveBudgetBytes?: number;
   /** Most retransmissions per `onTimer()` call. @default 32 */

@@ -11,8 +11,12 @@ export interface EngineIo {
   wallClock(): number;
   /** A fresh random UUID v4 (lower-case canonical form). */
   randomId(): string;
-  /** Writes one binary frame to the peer. Must not call back into the engine synchronously. */
-  sendFrame(frame: Uint8Array): void;
+  /**
+   * Writes one binary frame to the peer; false means its queue is above the high-water mark (see the
+   * engines' `drained()`). Must not call back into the engine synchronously.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a frame writer may return nothing (room left) or false
+  sendFrame(frame: Uint8Array): boolean | void;
   /**
    * True when `randomId` is the default (not injected). A frame whose MessageId nobody refers back to (an
    * ack) then lets the encoder draw a random id from its pool instead of formatting a UUID string and
@@ -29,8 +33,9 @@ export interface EngineIoOptions {
   wallClock?: () => number;
   /** A fresh random UUID v4. @default crypto.randomUUID */
   randomId?: () => string;
-  /** Writes one binary frame to the peer. */
-  sendFrame(frame: Uint8Array): void;
+  /** Writes one binary frame to the peer; false means its queue is full until `drained()`. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a frame writer may return nothing (room left) or false
+  sendFrame(frame: Uint8Array): boolean | void;
 }
 
 /** Applies the defaults of {@link EngineIoOptions}. */

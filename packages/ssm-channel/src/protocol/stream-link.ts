@@ -5,9 +5,10 @@
  * does the receive bookkeeping, the acks, publication pause, moving waiting payloads into the window, and
  * the stream part of the stats.
  *
- * Receive hot path (stream message -> consume -> ack): the consumer handed to the receiver is built once, the
- * ack frame is encoded by the function the engine passed in, and nothing is allocated per message here.
+ * Receive hot path (stream message -> consume -> ack): the consumer handed to the receiver is built once, and
+ * each ack is one `encodeAcknowledgeMessage`.
  */
+import { encodeAcknowledgeMessage } from '../codec/ack-message.js';
 import type { EngineIo } from './engine-io.js';
 import { PendingInput } from './pending-input.js';
 import { type ReorderLimits, type StreamMessage, StreamReceiver } from './stream-receiver.js';
@@ -22,12 +23,10 @@ export interface StreamLinkCounters {
   droppedMessages: number;
 }
 
-/** What a {@link StreamLink} needs from its engine. `M` is the message type the engine hands to `receive`. */
-export interface StreamLinkHooks<M extends StreamMessage> {
+/** What a {@link StreamLink} needs from its engine. */
+export interface StreamLinkHooks {
   /** Takes the next in-order payload; false refuses it for now (see `StreamConsumer.consume`). */
   consume(payloadType: number, payload: Uint8Array): boolean;
-  /** Encodes the frame acknowledging `message`. */
-  encodeAck(io: EngineIo, message: M): Uint8Array;
   /** Moves whatever the engine sends into the window (ends with {@link StreamLink.pumpPending}). */
   pump(): void;
   /** See `StreamConsumer.acksFirst`. */
@@ -50,7 +49,7 @@ export interface StreamLinkStats {
 }
 
 /** Sender, receiver, waiting payloads and link state of one engine. */
-export class StreamLink<M extends StreamMessage> {
+export class StreamLink {
   /** The sending half. */
   readonly sender: StreamSender;
   /** The receiving half. */
@@ -59,7 +58,7 @@ export class StreamLink<M extends StreamMessage> {
   readonly pending = new PendingInput();
   readonly #io: EngineIo;
   readonly #counters: StreamLinkCounters;
-  readonly #hooks: StreamLinkHooks<M>;
+  readonly #hooks: StreamLinkHooks;
   readonly #callbacks: { onWritable?: (() => void) | undefined };
   #up = false;
   #needWritable = false;
@@ -73,7 +72,7 @@ export class StreamLink<M extends StreamMessage> {
     reorder: ReorderLimits,
     io: EngineIo,
     counters: StreamLinkCounters,
-    hooks: StreamLinkHooks<M>,
+    hooks: StreamLinkHooks,
     callbacks: { onWritable?: (() => void) | undefined },
   ) {
     this.#io = io;
@@ -83,8 +82,7 @@ export class StreamLink<M extends StreamMessage> {
     this.sender = new StreamSender(sender, io);
     this.receiver = new StreamReceiver(reorder, {
       consume: hooks.consume,
-      // The receiver acks only the message being received: the one the engine passed to receiveStream().
-      ack: (_seq, message) => this.#ack(message as M),
+      ack: (_seq, message) => this.#ack(message),
       ...(hooks.acksFirst === undefined ? {} : { acksFirst: hooks.acksFirst }),
     });
   }
@@ -112,7 +110,7 @@ export class StreamLink<M extends StreamMessage> {
   }
 
   /** Handles one stream message of the peer (data shows the channel is active again) and counts it. */
-  receiveStream(message: M): void {
+  receiveStream(message: StreamMessage): void {
     if (this.sender.paused) this.setPublicationPaused(false);
     const outcome = this.receiver.receive(message);
     const c = this.#counters;
@@ -201,9 +199,13 @@ export class StreamLink<M extends StreamMessage> {
     this.pending.clear();
   }
 
-  #ack(message: M): void {
+  /** Acknowledges `message` (§8). */
+  #ack(message: StreamMessage): void {
     if (!this.#up) return;
     this.#counters.acksOut += 1;
-    this.#io.sendFrame(this.#hooks.encodeAck(this.#io, message));
+    const io = this.#io;
+    // Nobody refers back to an ack's own id: the encoder draws one, unless ids are injected (reproducible runs).
+    const id = io.defaultIds === true ? undefined : io.randomId();
+    this.sender.send(encodeAcknowledgeMessage(message, io.wallClock(), id));
   }
 }

@@ -7,10 +7,12 @@
 
 /** What the receiver needs to know of one sequenced stream message. */
 export interface StreamMessage {
+  readonly messageType: string;
   readonly sequenceNumber: number;
-  readonly messageId: string;
   readonly payloadType: number;
   readonly payload: Uint8Array;
+  /** The whole received frame (the ack reads the MessageId from its bytes). */
+  readonly frame: Uint8Array;
 }
 
 /** The owner of a {@link StreamReceiver}: consumes payloads in order and sends acks. */

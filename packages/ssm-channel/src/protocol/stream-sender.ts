@@ -4,6 +4,10 @@
  * (Jacobson/Karels, Karn's rule and back-off, the last transmission time recorded on every resend), a
  * bounded give-up time, pause while the link is down or the service paused publication, and an immediate
  * resend of everything unacknowledged when the link comes back.
+ *
+ * Every frame of its side (acks included) leaves through {@link StreamSender.send}, so this is also where
+ * the uplink's backpressure lands: when the I/O layer's `sendFrame` answers false (its queue is above its
+ * high-water mark), nothing new is transmitted or retransmitted until {@link StreamSender.drained}.
  */
 import { encodeAgentMessage } from '../codec/agent-message-encode.js';
 import { HeaderFlag } from '../codec/constants.js';
@@ -70,7 +74,9 @@ export class StreamSender {
   #paused = false;
   /** When publication was paused (while the link was up), or -1. */
   #pausedSince = -1;
-  /** The application stopped reading, so no acknowledgement can arrive. */
+  /** The I/O layer's send queue is full: `sendFrame` answered false and `drained()` has not come yet. */
+  #blocked = false;
+  /** The peer's frames are not being read, so no acknowledgement can arrive: the clocks wait. */
   #readHeld = false;
   /** The link came up while writing was not possible: every unacknowledged message must be resent. */
   #resendOwed = false;
@@ -78,6 +84,8 @@ export class StreamSender {
   #firstUnsent = 0;
   /** Start of the current wait for acknowledgement progress, or -1. */
   #waitingSince = -1;
+  /** When reading last resumed after a hold: no retransmission for an RTO after it, no RTT sample of before. */
+  #releasedAt = Number.NEGATIVE_INFINITY;
   #lastRetransmitAt = Number.NEGATIVE_INFINITY;
   /** Set while timed-out messages remain after a burst hit its limit: the timeout they expired under. */
   #catchUpRto: number | undefined;
@@ -89,9 +97,14 @@ export class StreamSender {
     this.rtt = createRttEstimator({ maxRtoMs: config.maxRtoMs });
   }
 
-  /** True while frames may be written: the link is up, publication is not paused, and acks can be read. */
-  get active(): boolean {
-    return this.#linkUp && !this.#paused && !this.#readHeld;
+  /** True while stream messages may be written: the link is up, publication runs, the uplink has room. */
+  get transmitting(): boolean {
+    return this.#linkUp && !this.#paused && !this.#blocked;
+  }
+
+  /** True while retransmissions and the give-up clock run: transmitting, and acknowledgements are read. */
+  get #timing(): boolean {
+    return this.transmitting && !this.#readHeld;
   }
 
   /** True while publication is paused by the service. */
@@ -99,7 +112,24 @@ export class StreamSender {
     return this.#paused;
   }
 
-  /** Numbers, encodes and stores one stream message, and writes it at once when active. */
+  /** True from a `sendFrame` that answered false until {@link drained}. */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /** Writes one frame of this side (a stream message or an ack), noting the uplink's backpressure. */
+  send(frame: Uint8Array): void {
+    if (this.#io.sendFrame(frame) === false) this.#blocked = true;
+  }
+
+  /** The uplink's queue drained: write what waited, and start the clocks again. */
+  drained(): void {
+    if (!this.#blocked) return;
+    this.#blocked = false;
+    this.#flush(this.#resendOwed);
+  }
+
+  /** Numbers, encodes and stores one stream message, and writes it at once when transmitting. */
   enqueue(payloadType: number, payload: Uint8Array): void {
     const io = this.#io;
     const seq = this.window.nextSeq;
@@ -119,10 +149,10 @@ export class StreamSender {
     const entry = this.window.add(frame, messageId);
     this.counters.messages += 1;
     this.counters.payloadBytes += payload.length;
-    if (this.active) {
+    if (this.transmitting && this.#firstUnsent === seq) {
       this.#firstUnsent = seq + 1;
       this.#transmit(entry, io.now());
-      if (this.#waitingSince < 0) this.#waitingSince = io.now();
+      if (this.#waitingSince < 0 && !this.#readHeld) this.#waitingSince = io.now();
     }
   }
 
@@ -138,9 +168,12 @@ export class StreamSender {
     }
     this.counters.acksMatched += 1;
     const now = this.#io.now();
-    // Karn's rule: a message sent more than once gives an ambiguous sample.
-    if (entry.transmissions === 1) this.rtt.sample(now - entry.lastSentAt);
-    this.#waitingSince = this.active && this.window.count > 0 ? now : -1;
+    // Karn's rule: a message sent more than once gives an ambiguous sample; so does one whose ack waited
+    // while reading was held.
+    if (entry.transmissions === 1 && !this.#readHeld && entry.lastSentAt >= this.#releasedAt) {
+      this.rtt.sample(now - entry.lastSentAt);
+    }
+    this.#waitingSince = this.#timing && this.window.count > 0 ? now : -1;
     return true;
   }
 
@@ -149,7 +182,8 @@ export class StreamSender {
     this.#linkUp = true;
     this.#paused = false;
     this.#pausedSince = -1;
-    // While reading is held nothing may be written: the resend of everything is owed until it is released.
+    // A fresh connection has an empty queue.
+    this.#blocked = false;
     this.#resendOwed = true;
     this.#flush(true);
   }
@@ -172,14 +206,20 @@ export class StreamSender {
   }
 
   /**
-   * The application stopped (true) or resumed (false) reading frames: no acknowledgement can arrive while
-   * held, so nothing is written, resent, or counted towards giving up.
+   * The peer's frames stopped (true) or started again (false) being read: while held no acknowledgement can
+   * arrive, so nothing is retransmitted or counted towards giving up (new messages still go out). Once
+   * reading resumes, the acks that waited get one RTO to arrive before anything is retransmitted.
    */
   setReadHeld(held: boolean): void {
     if (held === this.#readHeld) return;
     this.#readHeld = held;
-    if (held) this.#waitingSince = -1;
-    else this.#flush(this.#resendOwed);
+    if (held) {
+      this.#waitingSince = -1;
+      return;
+    }
+    const now = this.#io.now();
+    this.#releasedAt = now;
+    if (this.#timing && this.window.count > 0) this.#waitingSince = now;
   }
 
   /** When a pause of publication that started while connected reaches `giveUpAfterMs`, or undefined. */
@@ -190,16 +230,15 @@ export class StreamSender {
 
   /** The next time {@link onTimer} has work (retransmission or give-up), or undefined. */
   nextDeadline(): number | undefined {
-    if (!this.active) return this.#paused && this.#linkUp ? this.#pauseDeadline() : undefined;
+    if (!this.#timing) return this.#paused && this.#linkUp ? this.#pauseDeadline() : undefined;
     let deadline: number | undefined;
     const head = this.window.oldest();
+    const { rtoMs } = this.rtt.state;
+    const nextRetransmit = this.#lastRetransmitAt + this.#config.minRetransmitIntervalMs;
     if (this.#catchUpRto !== undefined) {
-      deadline = this.#lastRetransmitAt + this.#config.minRetransmitIntervalMs;
+      deadline = Math.max(nextRetransmit, this.#releasedAt + rtoMs);
     } else if (head !== undefined) {
-      deadline = Math.max(
-        head.lastSentAt + this.rtt.state.rtoMs,
-        this.#lastRetransmitAt + this.#config.minRetransmitIntervalMs,
-      );
+      deadline = Math.max(head.lastSentAt + rtoMs, nextRetransmit, this.#releasedAt + rtoMs);
     }
     if (this.#waitingSince >= 0 && Number.isFinite(this.#config.giveUpAfterMs)) {
       const giveUp = this.#waitingSince + this.#config.giveUpAfterMs;
@@ -210,13 +249,14 @@ export class StreamSender {
 
   /** Retransmits what timed out (oldest first, bounded burst) or reports that it is time to give up. */
   onTimer(): SenderTimerResult {
-    if (!this.active) {
+    if (!this.#timing) {
       const pauseDeadline = this.#paused && this.#linkUp ? this.#pauseDeadline() : undefined;
       return pauseDeadline !== undefined && this.#io.now() >= pauseDeadline ? 'paused-too-long' : 'ok';
     }
     const now = this.#io.now();
     // Comparisons use the same sums as nextDeadline(), so a timer fired at the deadline always has work.
     if (this.#waitingSince >= 0 && now >= this.#waitingSince + this.#config.giveUpAfterMs) return 'give-up';
+    if (now < this.#releasedAt + this.rtt.state.rtoMs) return 'ok';
     // A burst cut short by the limit goes on at the next call with the same timeout and no new back-off.
     const catchingUp = this.#catchUpRto !== undefined;
     const rto = this.#catchUpRto ?? this.rtt.state.rtoMs;
@@ -226,7 +266,11 @@ export class StreamSender {
     for (;;) {
       const head = this.window.oldest();
       if (head === undefined || now < head.lastSentAt + rto) break;
-      if (sent >= maxRetransmitBurst || now < this.#lastRetransmitAt + minRetransmitIntervalMs) {
+      if (
+        sent >= maxRetransmitBurst ||
+        this.#blocked ||
+        now < this.#lastRetransmitAt + minRetransmitIntervalMs
+      ) {
         if (sent > 0 || catchingUp) this.#catchUpRto = rto;
         break;
       }
@@ -244,8 +288,13 @@ export class StreamSender {
     this.#waitingSince = -1;
   }
 
+  /**
+   * Writes what is owed when writing becomes possible: every unacknowledged message (after a reconnect) or
+   * the ones never sent. A flush that starts completes even if the uplink fills meanwhile: it is bounded by
+   * the window.
+   */
   #flush(resendTransmitted: boolean): void {
-    if (!this.active) return;
+    if (!this.transmitting) return;
     const now = this.#io.now();
     const window = this.window;
     if (resendTransmitted) {
@@ -257,7 +306,7 @@ export class StreamSender {
       }
     }
     this.#firstUnsent = window.nextSeq;
-    this.#waitingSince = window.count > 0 ? now : -1;
+    this.#waitingSince = this.#timing && window.count > 0 ? now : -1;
     if (resendTransmitted) this.#catchUpRto = undefined;
     this.#resendOwed = false;
   }
@@ -265,6 +314,6 @@ export class StreamSender {
   #transmit(entry: OutgoingEntry, now: number): void {
     if (entry.transmissions > 0) this.counters.retransmissions += 1;
     this.window.markSent(entry, now);
-    this.#io.sendFrame(entry.frame);
+    this.send(entry.frame);
   }
 }

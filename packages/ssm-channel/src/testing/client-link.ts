@@ -29,9 +29,12 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
+/** Bytes the client may send ahead of `uplinkBytesPerSecond` (one socket read's worth). */
+const UPLINK_BURST = 64 * 1024;
+
 /**
  * One accepted client connection: counts frames and bytes, and applies the connection-level faults (cut
- * after N bytes, stall after N bytes or on demand).
+ * after N bytes, stall after N bytes or on demand, a slow uplink).
  */
 export class ClientLink {
   readonly #ws: WebSocket;
@@ -44,17 +47,31 @@ export class ClientLink {
   /** The emulator closed, cut or destroyed this connection. */
   #closedHere = false;
   #stallTimer: NodeJS.Timeout | undefined;
+  readonly #uplinkRate: number | undefined;
+  /** Bytes the slow uplink may still take now (negative: the socket is paused until it is paid off). */
+  #uplinkCredit = UPLINK_BURST;
+  #uplinkAt = performance.now();
+  #uplinkTimer: NodeJS.Timeout | undefined;
+  /** Frames read from the socket and not yet taken, while the uplink is slow (at most one socket read). */
+  #inbox: { frame: Uint8Array; isBinary: boolean }[] = [];
+  readonly #onFrame: (frame: Uint8Array, isBinary: boolean) => void;
 
   constructor(
     ws: WebSocket,
     stats: LinkCounters,
-    faults: { cut: ByteTrigger | undefined; stall: StallTrigger | undefined },
+    faults: {
+      cut: ByteTrigger | undefined;
+      stall: StallTrigger | undefined;
+      uplinkBytesPerSecond: number | undefined;
+    },
     hooks: ClientLinkHooks,
   ) {
     this.#ws = ws;
     this.#stats = stats;
     this.#cut = faults.cut;
     this.#stallTrigger = faults.stall;
+    this.#uplinkRate = faults.uplinkBytesPerSecond;
+    this.#onFrame = hooks.onFrame;
     this.#cut?.rearm();
     this.#stallTrigger?.trigger.rearm();
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -64,14 +81,18 @@ export class ClientLink {
         return;
       }
       const frame = toBytes(data);
-      this.#stats.framesIn += 1;
-      this.#stats.bytesIn += frame.length;
-      this.#count(frame.length);
-      if (!this.#dead && !this.#stalled) hooks.onFrame(frame, isBinary);
+      if (this.#uplinkRate === undefined) {
+        this.#take(frame, isBinary);
+        return;
+      }
+      // The slow uplink: frames are taken at the rate; what the socket brought meanwhile waits here.
+      this.#inbox.push({ frame, isBinary });
+      if (this.#uplinkTimer === undefined) this.#takeAtRate();
     });
     ws.once('close', (code: number) => {
       this.#dead = true;
       clearTimeout(this.#stallTimer);
+      clearTimeout(this.#uplinkTimer);
       ws.removeAllListeners();
       ws.on('error', () => {});
       hooks.onClose(!this.#closedHere && code === NORMAL_CLOSE);
@@ -121,8 +142,50 @@ export class ClientLink {
     this.#stallTimer = undefined;
     if (!this.#stalled) return;
     this.#stalled = false;
-    if (!this.#dead) this.#ws.resume();
+    if (this.#dead) return;
+    if (this.#uplinkRate === undefined) this.#ws.resume();
+    else if (this.#uplinkTimer === undefined) this.#takeAtRate();
   }
+
+  /** Counts one frame of the client and hands it to the session. */
+  #take(frame: Uint8Array, isBinary: boolean): void {
+    this.#stats.framesIn += 1;
+    this.#stats.bytesIn += frame.length;
+    this.#count(frame.length);
+    if (!this.#dead && !this.#stalled) this.#onFrame(frame, isBinary);
+  }
+
+  /**
+   * The slow uplink: takes waiting frames while the rate allows (a burst ahead at most), then stops reading
+   * the socket and comes back when the rate has caught up.
+   */
+  readonly #takeAtRate = (): void => {
+    this.#uplinkTimer = undefined;
+    const rate = this.#uplinkRate!;
+    for (;;) {
+      if (this.#dead || this.#stalled) return;
+      const now = performance.now();
+      this.#uplinkCredit = Math.min(
+        UPLINK_BURST,
+        this.#uplinkCredit + ((now - this.#uplinkAt) * rate) / 1000,
+      );
+      this.#uplinkAt = now;
+      const next = this.#inbox[0];
+      if (next === undefined) {
+        this.#ws.resume();
+        return;
+      }
+      if (this.#uplinkCredit < 0) {
+        this.#stats.faults.uplinkPauses += 1;
+        this.#ws.pause();
+        this.#uplinkTimer = setTimeout(this.#takeAtRate, Math.ceil((-this.#uplinkCredit * 1000) / rate));
+        return;
+      }
+      this.#inbox.shift();
+      this.#uplinkCredit -= next.frame.length;
+      this.#take(next.frame, next.isBinary);
+    }
+  };
 
   /** Closes with a close frame. */
   close(code: number, reason: string): void {
@@ -136,6 +199,7 @@ export class ClientLink {
     this.#dead = true;
     this.#closedHere = true;
     clearTimeout(this.#stallTimer);
+    clearTimeout(this.#uplinkTimer);
     this.#ws.terminate();
   }
 

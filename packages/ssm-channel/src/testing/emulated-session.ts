@@ -120,6 +120,8 @@ export class EmulatedSessionImpl implements EmulatedSession {
       },
       onHandshakeResponse: (response) => this.events.emit('handshake-response', response),
       onReady: () => {
+        const greeting = options.greeting ?? '';
+        if (greeting !== '') host.output(new TextEncoder().encode(greeting));
         this.#backend.start();
         this.events.emit('ready');
       },
@@ -242,7 +244,11 @@ export class EmulatedSessionImpl implements EmulatedSession {
     const link = new ClientLink(
       ws,
       this.#counters,
-      { cut: this.#cut, stall: this.#stall },
+      {
+        cut: this.#cut,
+        stall: this.#stall,
+        uplinkBytesPerSecond: this.#options.faults?.uplinkBytesPerSecond,
+      },
       {
         onFrame: (frame) => this.#fromClient(link, frame),
         onClose: (clientLeft) => this.#detach(link, clientLeft),

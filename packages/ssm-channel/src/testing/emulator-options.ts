@@ -78,6 +78,11 @@ export interface EmulatorFaultOptions {
     /** How long the stall lasts, in ms; undefined: until the connection ends. */
     durationMs?: number;
   };
+  /**
+   * A slow uplink: the client's frames are read from the socket at this many bytes per second at most (the
+   * rest waits in TCP buffers, then in the client's send queue). @default unlimited
+   */
+  uplinkBytesPerSecond?: number;
 }
 
 /**
@@ -104,6 +109,13 @@ export interface EmulatedSessionOptions {
   mode?: EmulatorMode;
   /** `false`/absent: no handshake (a shell session); `true`: a Standard_Stream handshake. @default false */
   handshake?: boolean | EmulatorHandshakeOptions;
+  /**
+   * Output sent as soon as the session is ready, before anything of the mode (a shell's prompt plays this
+   * part). A client without a handshake (`connectDataChannel`, like the official plugin) starts the session
+   * at the agent's first output, so the `echo` and `sink` modes need either this or `handshake: true` for
+   * such a client; raw clients that type first need neither. @default '' (nothing)
+   */
+  greeting?: string;
   /** Session id used in the URL path and in `channel_closed`. @default a random id */
   sessionId?: string;
   /**
@@ -201,6 +213,8 @@ export interface FaultCounters {
   stalls: number;
   /** Outgoing frames discarded because the connection was stalled. */
   stalledFrames: number;
+  /** Times reading the client's frames was paused by `uplinkBytesPerSecond`. */
+  uplinkPauses: number;
 }
 
 /** Counters of an emulated session. */

@@ -45,6 +45,15 @@ export function emptyCounters(): SessionCounters {
     inputWhilePaused: 0,
     resizes: 0,
     lastSize: undefined,
-    faults: { dropped: 0, duplicated: 0, reordered: 0, garbage: 0, cuts: 0, stalls: 0, stalledFrames: 0 },
+    faults: {
+      dropped: 0,
+      duplicated: 0,
+      reordered: 0,
+      garbage: 0,
+      cuts: 0,
+      stalls: 0,
+      stalledFrames: 0,
+      uplinkPauses: 0,
+    },
   };
 }

@@ -53,6 +53,7 @@ export function validateSessionOptions(options: EmulatedSessionOptions): void {
   checkInteger('source.seed', options.source?.seed, 0);
   checkInteger('drainTimeoutMs', options.drainTimeoutMs, 1);
   checkInteger('closeSocketDelayMs', options.closeSocketDelayMs, 0);
+  if (options.greeting !== undefined && typeof options.greeting !== 'string') fail('greeting', 'a string');
   for (const key of ['sendExitCode', 'keepSessionOnClientClose'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, 'a boolean');
   }
@@ -60,6 +61,7 @@ export function validateSessionOptions(options: EmulatedSessionOptions): void {
     checkInteger('handshake.timeoutMs', options.handshake.timeoutMs, 1);
   const faults = options.faults;
   if (faults === undefined) return;
+  if (typeof faults !== 'object' || faults === null) fail('faults', 'an object (or left out)');
   checkInteger('faults.seed', faults.seed, 0);
   for (const key of ['drop', 'duplicate', 'reorder', 'garbage'] as const)
     checkProbability(`faults.${key}`, faults[key]);
@@ -69,6 +71,7 @@ export function validateSessionOptions(options: EmulatedSessionOptions): void {
   checkInteger('faults.stall.afterBytes', faults.stall?.afterBytes, 1);
   checkInteger('faults.stall.times', faults.stall?.times, 1);
   checkInteger('faults.stall.durationMs', faults.stall?.durationMs, 1);
+  checkInteger('faults.uplinkBytesPerSecond', faults.uplinkBytesPerSecond, 1);
   if (faults.direction !== undefined && !['both', 'to-client', 'to-agent'].includes(faults.direction)) {
     fail('faults.direction', "'both', 'to-client' or 'to-agent'");
   }

@@ -1,4 +1,6 @@
-import { SsmChannelError, type SsmChannelErrorCode } from '../errors.js';
+import { brand, branded, peerText, SsmChannelError, type SsmChannelErrorCode } from '../errors.js';
+
+const TRANSPORT_ERROR = Symbol.for('ssm-channel.SsmTransportError');
 
 /** Close code the agent emulator uses to refuse a token, and that the transport maps to `AUTH_FAILED`. */
 export const POLICY_VIOLATION_CLOSE_CODE = 1008;
@@ -9,6 +11,10 @@ export const POLICY_VIOLATION_CLOSE_CODE = 1008;
  * `BUFFER_LIMIT_EXCEEDED` or `ABORTED`.
  */
 export class SsmTransportError extends SsmChannelError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, TRANSPORT_ERROR);
+  }
+
   override name = 'SsmTransportError';
   /** The WebSocket close code (1006 when the TCP connection dropped without a close frame). */
   readonly closeCode: number | undefined;
@@ -23,6 +29,7 @@ export class SsmTransportError extends SsmChannelError {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.closeCode = options?.closeCode;
     this.closeReason = options?.closeReason;
+    brand(this, TRANSPORT_ERROR);
   }
 }
 
@@ -37,7 +44,7 @@ export function classifyClose(
   closeReason: string,
   framesReceived: number,
 ): SsmTransportError {
-  const detail = closeReason === '' ? `code ${closeCode}` : `code ${closeCode}: ${closeReason}`;
+  const detail = closeReason === '' ? `code ${closeCode}` : `code ${closeCode}: ${peerText(closeReason)}`;
   const options = { closeCode, closeReason };
   if (closeCode === POLICY_VIOLATION_CLOSE_CODE && framesReceived === 0) {
     return new SsmTransportError(

@@ -1,42 +1,42 @@
-import type { Socket } from 'node:net';
+/**
+ * The `ws` adapter: the only code that touches sockets. One `Transport` is one WebSocket connection; the
+ * channel opens a new one for each reconnection.
+ *
+ * Everything goes through `ws`'s public API. The TCP (or TLS) socket is made here, through `ws`'s
+ * documented `createConnection` option, for two things only: it is corked while a loop turn sends (the acks
+ * of every frame read in one turn then leave in one write instead of one system call each), and its `drain`
+ * event says when a full send queue has emptied.
+ */
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { type ClientOptions, type RawData, WebSocket } from 'ws';
 import type { ChannelLogger } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { Keepalive } from './keepalive.js';
-import { MaskedFrameBatch } from './masked-frame-batch.js';
 import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
-  type FrameKind,
-  resolveTransportSettings,
+  CLOSE_TIMEOUT_MS,
+  SEND_HIGH_WATER_MARK,
   type TransportOptions,
   type TransportSettings,
 } from './transport-options.js';
 import { checkStreamUrl, describeUrl } from './url-policy.js';
 
-/** Where a {@link Transport} is in its life. */
-export type TransportState = 'open' | 'closed';
-
 /** An open data channel WebSocket. Obtain one with {@link openTransport}. */
 export interface Transport {
   /**
-   * Queues one frame (one agent message) as a binary WebSocket message.
-   * Returns false when the socket queue has reached `highWaterMark`: wait for `onDrain` before sending more.
-   * After the connection ended the frame is dropped and false is returned (`onDrain` will not follow).
-   * Passing `maxBufferedAmount` ends the connection with `BUFFER_LIMIT_EXCEEDED` (reported to `onClose`).
+   * Sends one frame (one agent message) as a binary WebSocket message. Frames sent in one loop turn leave
+   * together. Answers false once the send queue holds {@link SEND_HIGH_WATER_MARK} bytes or more:
+   * `onDrain` follows when it has emptied. If nothing leaves the full queue for `stallMs`, the connection
+   * ends with `BUFFER_LIMIT_EXCEEDED`. After the connection ended the frame is dropped.
    */
   send(frame: Uint8Array): boolean;
-  /** Bytes queued on the socket and not yet handed to the kernel. */
-  readonly bufferedAmount: number;
-  /** `open` until the connection ends or `close()` is called. */
-  readonly state: TransportState;
-  /** Stops reading from the socket (TCP backpressure to the peer); keepalive pings pause too. */
-  pauseReading(): void;
-  /** Undoes {@link Transport.pauseReading}. */
-  resumeReading(): void;
+  /** Reads the socket (true, the start) or stops reading it (TCP backpressure to the peer; no pings). */
+  setReading(reading: boolean): void;
   /**
-   * Ends the connection: sends a close frame (1000) and drops the TCP connection after `closeTimeoutMs` at
-   * the latest. Stops every timer and listener; `onClose` is not called. Resolves once the socket is closed.
-   * Safe to call more than once and after the connection ended.
+   * Ends the connection: what was sent leaves, then a close frame (1000); the TCP connection is dropped
+   * after a second at the latest. Stops every timer and listener; `onClose` is not called. Resolves once
+   * the socket is closed. Safe to call more than once and after the connection ended.
    */
   close(): Promise<void>;
 }
@@ -49,17 +49,13 @@ const UNAUTHORIZED_STATUSES: ReadonlySet<number> = new Set([401, 403]);
  * first frame. The socket is dialled like the official plugin does: no extra headers, no subprotocol, no
  * compression, no redirects. Resolves once the upgrade completed and the open frame was queued.
  *
- * @throws {SsmChannelError} at once: `INVALID_ARGUMENT` (bad URL or option), `INSECURE_URL` (`ws://` to a
- *   host that is not loopback).
+ * @throws {SsmChannelError} at once: `INVALID_ARGUMENT` (bad URL), `INSECURE_URL` (`ws://` to a host that is
+ *   not loopback).
  * @throws {SsmChannelError} as a rejection: `CONNECT_TIMEOUT`, `ABORTED`, `AUTH_FAILED` (the upgrade was
  *   answered 401 or 403), `CONNECT_FAILED` (with `cause`).
  */
-export function openTransport(options: TransportOptions): Promise<Transport> {
+export function openTransport(options: TransportOptions, settings: TransportSettings): Promise<Transport> {
   const url = checkStreamUrl(options.streamUrl);
-  const settings = resolveTransportSettings(options);
-  if (typeof options.openFrame !== 'string' || options.openFrame.length === 0) {
-    throw new SsmChannelError('INVALID_ARGUMENT', 'openFrame must be a non-empty string');
-  }
   if (options.signal?.aborted) return Promise.reject(abortedError());
   return dial(url, settings, options);
 }
@@ -72,15 +68,26 @@ function dial(url: URL, settings: TransportSettings, options: TransportOptions):
   const host = describeUrl(url);
   const { signal } = options;
   return new Promise((resolve, reject) => {
+    let socket: Socket | undefined;
+    const connect = (request: { host?: string | null; port?: number | string | null }): Socket => {
+      const target = { host: request.host ?? url.hostname, port: Number(request.port) };
+      // As `ws` itself would: TLS names the server unless it is dialled by address.
+      socket =
+        url.protocol === 'wss:'
+          ? tlsConnect({ ...target, ...(isIP(target.host) === 0 ? { servername: target.host } : {}) })
+          : netConnect(target);
+      return socket;
+    };
     // `closeTimeout` (ws >= 8.19) is missing from @types/ws; it bounds the closing handshake.
     const wsOptions: ClientOptions & { closeTimeout: number } = {
       perMessageDeflate: false,
       // Text frames are parsed like binary ones (protocol reference §3.2); one that is not UTF-8 is the
       // codec's to drop, not a reason to fail the connection.
       skipUTF8Validation: true,
-      maxPayload: settings.maxPayload,
-      closeTimeout: settings.closeTimeoutMs,
+      maxPayload: settings.maxMessageBytes,
+      closeTimeout: CLOSE_TIMEOUT_MS,
       followRedirects: false,
+      createConnection: connect as unknown as ClientOptions['createConnection'],
     };
     let ws: WebSocket;
     try {
@@ -104,12 +111,9 @@ function dial(url: URL, settings: TransportSettings, options: TransportOptions):
     const onAbort = (): void => fail(abortedError());
     const timer = setTimeout(() => {
       fail(
-        new SsmChannelError(
-          'CONNECT_TIMEOUT',
-          `no connection to ${host} within ${settings.connectTimeoutMs} ms`,
-        ),
+        new SsmChannelError('CONNECT_TIMEOUT', `no connection to ${host} within ${settings.connectMs} ms`),
       );
-    }, settings.connectTimeoutMs);
+    }, settings.connectMs);
     signal?.addEventListener('abort', onAbort, { once: true });
 
     ws.on('unexpected-response', (_request, response) => {
@@ -136,15 +140,10 @@ function dial(url: URL, settings: TransportSettings, options: TransportOptions):
         failure ?? new SsmChannelError('CONNECT_FAILED', `${host} closed the connection during the upgrade`),
       );
     });
-    // The upgrade response carries the socket `ws` goes on to use (public API, unlike `ws._socket`).
-    let socket: Socket | undefined;
-    ws.on('upgrade', (response) => {
-      socket = response.socket;
-    });
     ws.on('open', () => {
       stopWaiting();
       ws.removeAllListeners();
-      resolve(new WsTransport(ws, settings, options, host, socket));
+      resolve(new WsTransport(ws, socket!, settings, options, host));
     });
   });
 }
@@ -160,49 +159,43 @@ function toBytes(data: RawData): Uint8Array {
  */
 class WsTransport implements Transport {
   readonly #ws: WebSocket;
+  readonly #socket: Socket;
   readonly #settings: TransportSettings;
-  readonly #onFrame: (frame: Uint8Array, kind: FrameKind) => void;
-  readonly #onClose: (error: SsmChannelError) => void;
-  readonly #onDrain: (() => void) | undefined;
+  readonly #options: TransportOptions;
   readonly #logger: ChannelLogger | undefined;
-  readonly #signal: AbortSignal | undefined;
   readonly #host: string;
   readonly #keepalive: Keepalive;
   readonly #socketClosed: Promise<void>;
-  /** Frames our binary messages and writes them once per loop turn; `ws.send` only without the socket. */
-  readonly #batch: MaskedFrameBatch | undefined;
   #framesReceived = 0;
   #ended = false;
-  #needDrain = false;
+  #reading = true;
+  #corked = false;
+  /** `send()` answered false; `onDrain` is owed. */
+  #full = false;
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
     ws: WebSocket,
+    socket: Socket,
     settings: TransportSettings,
     options: TransportOptions,
     host: string,
-    socket: Socket | undefined,
   ) {
     this.#ws = ws;
-    this.#batch =
-      socket === undefined
-        ? undefined
-        : new MaskedFrameBatch(socket, () => ws.readyState === WebSocket.OPEN, this.#afterWrite);
+    this.#socket = socket;
     this.#settings = settings;
-    this.#onFrame = options.onFrame;
-    this.#onClose = options.onClose;
-    this.#onDrain = options.onDrain;
+    this.#options = options;
     this.#logger = options.logger;
-    this.#signal = options.signal;
     this.#host = host;
     this.#keepalive = new Keepalive({
       intervalMs: settings.pingIntervalMs,
-      timeoutMs: settings.pongTimeoutMs,
+      timeoutMs: settings.pongMs,
       sendPing: () => ws.ping('keepalive'),
       onTimeout: () =>
         this.#fail(
           new SsmTransportError(
             'PEER_UNRESPONSIVE',
-            `${host} did not answer a ping within ${settings.pongTimeoutMs} ms`,
+            `${host} did not answer a ping within ${settings.pongMs} ms`,
           ),
         ),
     });
@@ -212,63 +205,55 @@ class WsTransport implements Transport {
         resolve();
       });
     });
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#handleMessage(data, isBinary));
+    ws.on('message', (data: RawData) => this.#handleMessage(data));
     ws.on('pong', this.#alive);
     ws.on('ping', this.#alive);
     ws.on('error', (cause: Error) => this.#handleError(cause));
-    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    socket.on('drain', this.#onSocketDrain);
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     ws.send(options.openFrame);
     this.#keepalive.start();
     this.#logger?.debug?.('transport: open', { host });
   }
 
-  get bufferedAmount(): number {
-    return this.#ws.bufferedAmount + (this.#batch?.pendingBytes ?? 0);
-  }
-
-  get state(): TransportState {
-    return this.#ended ? 'closed' : 'open';
-  }
-
   send(frame: Uint8Array): boolean {
-    if (this.#ended || this.#ws.readyState !== WebSocket.OPEN) return false;
-    if (this.bufferedAmount + frame.byteLength > this.#settings.maxBufferedAmount) {
-      this.#fail(
-        new SsmTransportError(
-          'BUFFER_LIMIT_EXCEEDED',
-          `more than ${this.#settings.maxBufferedAmount} bytes queued on the WebSocket`,
-        ),
-      );
-      return false;
+    if (this.#ended) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      setImmediate(this.#uncork);
     }
-    // Frames sent in the same loop turn (e.g. the acks of its socket reads) leave in one system call.
-    if (this.#batch === undefined) this.#ws.send(frame, { binary: true }, this.#afterWrite);
-    else this.#batch.add(frame);
-    if (this.bufferedAmount < this.#settings.highWaterMark) return true;
-    // Batched bytes count as queued: let the kernel take them before reporting backpressure.
-    this.#batch?.flush();
-    if (this.bufferedAmount < this.#settings.highWaterMark) return true;
-    this.#needDrain = true;
+    const ws = this.#ws;
+    ws.send(frame);
+    if (ws.bufferedAmount < SEND_HIGH_WATER_MARK) return true;
+    // Let the kernel take what it can before reporting backpressure.
+    this.#uncork();
+    if (ws.bufferedAmount < SEND_HIGH_WATER_MARK) return true;
+    if (!this.#full) {
+      this.#full = true;
+      this.#watchStall();
+    }
     return false;
   }
 
-  pauseReading(): void {
-    if (this.#ended) return;
-    this.#ws.pause();
-    this.#keepalive.stop();
-  }
-
-  resumeReading(): void {
-    if (this.#ended) return;
-    this.#ws.resume();
-    this.#keepalive.start();
+  setReading(reading: boolean): void {
+    if (reading === this.#reading || this.#ended) return;
+    this.#reading = reading;
+    if (reading) {
+      this.#ws.resume();
+      this.#keepalive.start();
+    } else {
+      // No pong can be read meanwhile.
+      this.#ws.pause();
+      this.#keepalive.stop();
+    }
   }
 
   close(): Promise<void> {
     if (!this.#ended) {
       this.#ended = true;
       // What was sent before close() leaves before the close frame.
-      this.#batch?.flush();
+      this.#uncork();
       this.#release();
       this.#ws.resume();
       this.#ws.close(NORMAL_CLOSE);
@@ -277,22 +262,60 @@ class WsTransport implements Transport {
     return this.#socketClosed;
   }
 
+  readonly #uncork = (): void => {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#socket.uncork();
+  };
+
   readonly #alive = (): void => this.#keepalive.alive();
 
   readonly #onAbort = (): void => this.#fail(abortedError());
 
-  readonly #afterWrite = (): void => {
-    if (!this.#needDrain || this.#ended || this.#ws.bufferedAmount >= this.#settings.highWaterMark) return;
-    this.#needDrain = false;
-    this.#onDrain?.();
+  readonly #onSocketDrain = (): void => {
+    if (!this.#full || this.#ended) return;
+    this.#full = false;
+    this.#stopStallWatch();
+    this.#options.onDrain();
   };
 
-  #handleMessage(data: RawData, isBinary: boolean): void {
+  /**
+   * While the send queue is full, checks that it shrinks: a slow peer takes bytes off it, however few; one
+   * that takes nothing for `stallMs` ends the connection.
+   */
+  #watchStall(): void {
+    const { stallMs } = this.#settings;
+    let level = this.#ws.bufferedAmount;
+    let progressAt = performance.now();
+    this.#stallTimer = setInterval(
+      () => {
+        const now = performance.now();
+        const current = this.#ws.bufferedAmount;
+        if (current < level) progressAt = now;
+        level = current;
+        if (now - progressAt < stallMs) return;
+        this.#fail(
+          new SsmTransportError(
+            'BUFFER_LIMIT_EXCEEDED',
+            `${this.#host} took none of the ${current} bytes queued for it within ${stallMs} ms`,
+          ),
+        );
+      },
+      Math.min(1_000, Math.ceil(stallMs / 4)),
+    ).unref();
+  }
+
+  #stopStallWatch(): void {
+    clearInterval(this.#stallTimer);
+    this.#stallTimer = undefined;
+  }
+
+  #handleMessage(data: RawData): void {
     if (this.#ended) return;
     this.#framesReceived += 1;
     this.#keepalive.alive();
     try {
-      this.#onFrame(toBytes(data), isBinary ? 'binary' : 'text');
+      this.#options.onFrame(toBytes(data));
     } catch (cause) {
       this.#fail(
         new SsmTransportError('CONNECTION_LOST', 'the onFrame handler threw; connection dropped', { cause }),
@@ -306,11 +329,8 @@ class WsTransport implements Transport {
       wsCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
         ? new SsmTransportError(
             'FRAME_TOO_LARGE',
-            `${this.#host} sent a message over ${this.#settings.maxPayload} bytes`,
-            {
-              cause,
-              closeCode: 1009,
-            },
+            `${this.#host} sent a message over ${this.#settings.maxMessageBytes} bytes`,
+            { cause, closeCode: 1009 },
           )
         : new SsmTransportError('CONNECTION_LOST', `the data channel WebSocket failed: ${cause.message}`, {
             cause,
@@ -325,7 +345,7 @@ class WsTransport implements Transport {
     this.#release();
     const error = classifyClose(code, reason, this.#framesReceived);
     this.#logger?.debug?.('transport: closed by peer', { host: this.#host, code, errorCode: error.code });
-    this.#onClose(error);
+    this.#options.onClose(error);
   }
 
   /** Ends the connection because of `error` detected here, and reports it once. */
@@ -335,12 +355,13 @@ class WsTransport implements Transport {
     this.#release();
     this.#ws.terminate();
     this.#logger?.debug?.('transport: failed', { host: this.#host, errorCode: error.code });
-    this.#onClose(error);
+    this.#options.onClose(error);
   }
 
   #release(): void {
-    this.#batch?.discard();
     this.#keepalive.stop();
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#stopStallWatch();
+    this.#socket.off('drain', this.#onSocketDrain);
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
   }
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
+  type ChannelTimeouts,
   checkChannelSettings,
   connectDataChannel,
   type DataChannel,
   type DataChannelSettings,
+  type ReconnectOptions,
   SsmChannelError,
 } from 'ssm-channel';
 import { type AgentEmulator, deterministicBytes, startAgentEmulator } from 'ssm-channel/testing';
@@ -89,7 +91,7 @@ describe('connectDataChannel', () => {
     const error = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: 'not-the-token',
-      reconnect: () => Promise.resolve(agent.issueToken()),
+      reconnect: { credentials: () => Promise.resolve(agent.issueToken()) },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SsmChannelError);
     expect((error as SsmChannelError).code).toBe('AUTH_FAILED');
@@ -126,8 +128,7 @@ describe('connectDataChannel', () => {
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      pingIntervalMs: 100,
-      pongTimeoutMs: 200,
+      timeouts: { pingIntervalMs: 100, pongMs: 200 },
     });
     channel.on('error', () => undefined);
     agent.stall();
@@ -213,7 +214,7 @@ describe('connectDataChannel under faults, with reconnection', () => {
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      reconnect: () => Promise.resolve(agent.issueToken()),
+      reconnect: { credentials: () => Promise.resolve(agent.issueToken()) },
     });
     const input = deterministicBytes(5, 20 * 1024 * 1024);
     for (let offset = 0; offset < input.length; offset += 64 * 1024) {
@@ -243,7 +244,7 @@ describe('connectDataChannel under faults, with reconnection', () => {
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      reconnect: () => Promise.resolve(agent.issueToken()),
+      reconnect: { credentials: () => Promise.resolve(agent.issueToken()) },
     });
     const received = await readBytes(channel, Number.POSITIVE_INFINITY);
     expect(sha256(received)).toBe(sha256(deterministicBytes(9, bytes)));
@@ -260,9 +261,11 @@ describe('reconnection failures', () => {
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      reconnect: () => {
-        calls += 1;
-        return Promise.reject(refusal);
+      reconnect: {
+        credentials: () => {
+          calls += 1;
+          return Promise.reject(refusal);
+        },
       },
     });
     channel.on('error', () => undefined);
@@ -279,11 +282,13 @@ describe('reconnection failures', () => {
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      maxReconnectAttempts: 3,
-      reconnectInitialDelayMs: 10,
-      reconnect: () => {
-        calls += 1;
-        return Promise.resolve({ streamUrl: agent.url, tokenValue: 'a-token-the-agent-refuses' });
+      reconnect: {
+        maxAttempts: 3,
+        initialDelayMs: 10,
+        credentials: () => {
+          calls += 1;
+          return Promise.resolve({ streamUrl: agent.url, tokenValue: 'a-token-the-agent-refuses' });
+        },
       },
     });
     channel.on('error', () => undefined);
@@ -335,11 +340,13 @@ describe('lifecycle edges', () => {
     const error = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      maxReconnectAttempts: 3,
-      reconnectInitialDelayMs: 5,
-      reconnect: () => {
-        calls += 1;
-        return Promise.resolve(agent.issueToken());
+      reconnect: {
+        maxAttempts: 3,
+        initialDelayMs: 5,
+        credentials: () => {
+          calls += 1;
+          return Promise.resolve(agent.issueToken());
+        },
       },
     }).catch((e: unknown) => e);
     // The first connection is cut before the session starts: setup fails, no reconnection.
@@ -347,13 +354,13 @@ describe('lifecycle edges', () => {
     expect(calls).toBe(0);
   });
 
-  it('a reader that stops for longer than giveUpAfterMs does not end a healthy session', async () => {
+  it('a reader that stops for longer than timeouts.stallMs does not end a healthy session', async () => {
     const agent = await emulator({ mode: 'echo', handshake: true });
     const channel = await connectDataChannel({
       streamUrl: agent.url,
       tokenValue: agent.tokenValue,
-      receiveBudgetBytes: 4096,
-      giveUpAfterMs: 1000,
+      limits: { outputBufferBytes: 4096 },
+      timeouts: { stallMs: 1000 },
     });
     const input = deterministicBytes(8, 64 * 1024);
     channel.write(input);
@@ -368,12 +375,17 @@ describe('lifecycle edges', () => {
 describe('option bounds', () => {
   it('refuses timeouts that setTimeout cannot honour, and bad budgets, at once', () => {
     const base = { streamUrl: 'ws://127.0.0.1:1/v1/data-channel/s', tokenValue: 't' };
+    const credentials = (): Promise<{ streamUrl: string; tokenValue: string }> => Promise.resolve(base);
     for (const bad of [
-      { connectTimeoutMs: 2 ** 31 },
-      { reconnectMaxDelayMs: 2 ** 31 },
-      { receiveBudgetBytes: 0 },
-      { maxReconnectAttempts: 1.5 },
-      { reconnectTimeoutMs: 0 },
+      { timeouts: { connectMs: 2 ** 31 } },
+      { reconnect: { credentials, maxDelayMs: 2 ** 31 } },
+      { limits: { outputBufferBytes: 0 } },
+      { reconnect: { credentials, maxAttempts: 1.5 } },
+      { reconnect: { credentials, credentialsTimeoutMs: 0 } },
+      { reconnect: { maxAttempts: 1 } as unknown as ReconnectOptions },
+      { timeouts: { connectTimeoutMs: 10 } as unknown as ChannelTimeouts },
+      { connectTimeoutMs: 10 } as unknown as DataChannelSettings,
+      { limits: 4 } as unknown as DataChannelSettings,
     ]) {
       expect(() => connectDataChannel({ ...base, ...bad })).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
@@ -383,12 +395,12 @@ describe('option bounds', () => {
 
   it('checkChannelSettings() refuses every bad setting without credentials, and takes good ones', () => {
     const bad: DataChannelSettings[] = [
-      { startTimeoutMs: 1.5 },
-      { maxPayload: -1 },
+      { timeouts: { startMs: 1.5 } },
+      { limits: { maxMessageBytes: -1 } },
       { terminalSize: { cols: 0, rows: 0 } },
-      { maxUnackedBytes: 0 },
-      { pongTimeoutMs: 2 ** 31 },
-      { reconnectTimeoutMs: Number.NaN },
+      { limits: { inputWindowBytes: 0 } },
+      { timeouts: { pongMs: 2 ** 31 } },
+      { reconnect: { credentials: () => Promise.reject(new Error('x')), credentialsTimeoutMs: Number.NaN } },
       { signal: 'nope' as unknown as AbortSignal },
     ];
     for (const settings of bad) {
@@ -400,8 +412,8 @@ describe('option bounds', () => {
     expect(() =>
       checkChannelSettings({
         terminalSize: { cols: 80, rows: 24 },
-        maxPayload: 65_536,
-        reconnectTimeoutMs: 1,
+        limits: { maxMessageBytes: 65_536 },
+        reconnect: { credentials: () => Promise.reject(new Error('x')), credentialsTimeoutMs: 1 },
       }),
     ).not.toThrow();
   });

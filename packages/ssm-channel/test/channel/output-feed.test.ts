@@ -1,133 +1,152 @@
-import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { FeedReadable, OutputFeed, PIECE_CHARGE_BYTES } from '../../src/channel/output-feed.js';
-
-function feedWithStream(budget: number): { feed: OutputFeed; stream: Readable; fullChanges: boolean[] } {
-  const fullChanges: boolean[] = [];
-  let feed!: OutputFeed;
-  const stream = new Readable({ highWaterMark: 0, read: () => feed.pull() });
-  feed = new OutputFeed(stream, budget, (full) => fullChanges.push(full));
-  return { feed, stream, fullChanges };
-}
+import { OUTPUT_HIGH_WATER_MARK } from '../../src/channel/output-feed.js';
+import { outputPath } from './output-path.js';
 
 describe('OutputFeed', () => {
-  it('hands a waiting reader the payload itself, without a copy', () => {
-    const { feed, stream } = feedWithStream(1 << 20);
+  it('hands a waiting reader the payload itself, without a copy, and releases it at once', async () => {
+    const path = outputPath();
     const seen: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => seen.push(chunk));
+    path.stream.on('data', (chunk: Buffer) => seen.push(chunk));
+    await new Promise((resolve) => setImmediate(resolve));
     const payload = Buffer.from('hello');
-    return new Promise<void>((resolve) => {
-      setImmediate(() => {
-        feed.deliver(payload);
-        expect(seen).toHaveLength(1);
-        expect(seen[0]!.buffer).toBe(payload.buffer);
-        resolve();
-      });
-    });
+    path.deliver(payload);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.buffer).toBe(payload.buffer);
+    expect(path.unreleased()).toBe(0);
   });
 
-  it('holds what arrives while the reader is away and hands it over in order as one chunk', async () => {
-    const { feed, stream } = feedWithStream(1 << 20);
+  it('keeps a copy of what arrives while the reader is away and hands it over in order as one chunk', () => {
+    const path = outputPath();
+    const frame = Buffer.alloc(8 * 1024, 0x2e);
     const expected: Buffer[] = [];
     for (let i = 0; i < 1000; i++) {
-      const piece = Buffer.from(`${i},`);
-      expected.push(piece);
-      feed.deliver(piece);
+      const text = `${i},`;
+      frame.write(text, 0);
+      expected.push(Buffer.from(text));
+      path.deliver(frame.subarray(0, text.length));
     }
-    const chunk = stream.read() as Buffer;
+    // The views are gone: what is kept does not share the frames' memory.
+    frame.fill(0);
+    expect(path.unreleased()).toBe(Buffer.concat(expected).length);
+    const chunk = path.stream.read() as Buffer;
     expect(chunk.equals(Buffer.concat(expected))).toBe(true);
-    expect(stream.read()).toBeNull();
+    expect(path.unreleased()).toBe(0);
   });
 
-  it('reports full at the budget counting a charge per piece, and not full once the reader took it', () => {
-    const budget = 100 * (1 + PIECE_CHARGE_BYTES);
-    const { feed, stream, fullChanges } = feedWithStream(budget);
-    for (let i = 0; i < 99; i++) feed.deliver(Buffer.from('x'));
-    expect(feed.full).toBe(false);
-    feed.deliver(Buffer.from('x'));
-    expect(feed.full).toBe(true);
-    expect(fullChanges).toEqual([true]);
-    expect((stream.read() as Buffer).length).toBe(100);
-    expect(feed.full).toBe(false);
-    expect(fullChanges).toEqual([true, false]);
+  it('stops handing over once the stream holds its high-water mark, and keeps the rest', () => {
+    const path = outputPath();
+    path.stream.read(0); // a reader that asked once and then reads nothing
+    for (let i = 0; i < 40; i++) path.deliver(Buffer.alloc(4096, i));
+    expect(path.stream.readableLength).toBeGreaterThanOrEqual(OUTPUT_HIGH_WATER_MARK);
+    expect(path.stream.readableLength).toBeLessThanOrEqual(OUTPUT_HIGH_WATER_MARK + 4096);
+    expect(path.feed.keptBytes).toBe(40 * 4096 - path.stream.readableLength);
+    expect(path.unreleased()).toBe(path.feed.keptBytes);
   });
 
-  it('keeps at most 256 pieces: more are copied into one buffer, which ends their charge', () => {
-    // 300 pieces held as such would cost 300 * (1 + charge) = 96,300 > 90,000; compacted at 256, 14,700.
-    const { feed, stream } = feedWithStream(90_000);
-    const big = Buffer.alloc(64 * 1024, 0x61);
-    for (let i = 0; i < 300; i++) feed.deliver(big.subarray(i, i + 1));
-    expect(feed.full).toBe(false);
-    const chunk = stream.read() as Buffer;
-    expect(chunk.length).toBe(300);
-    expect(chunk.buffer).not.toBe(big.buffer);
+  it('keeps 100,000 one-byte payloads in about their own size', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const path = outputPath();
+    const frames = Array.from({ length: 64 }, () => Buffer.alloc(1200, 0x61));
+    gc();
+    const before = process.memoryUsage();
+    for (let i = 0; i < 100_000; i++) path.deliver(frames[i % 64]!.subarray(120, 121));
+    gc();
+    const after = process.memoryUsage();
+    const held = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+    // As views (a Buffer object per payload), about 10 MB; as copies, 100 kB.
+    expect(held).toBeLessThan(1_000_000);
+    expect((path.stream.read() as Buffer).length).toBe(100_000);
   });
 
-  it('ends after handing over what it held', async () => {
-    const { feed, stream } = feedWithStream(1 << 20);
-    feed.deliver(Buffer.from('last words'));
-    feed.end();
+  it('ends after handing over what it kept', async () => {
+    const path = outputPath();
+    path.deliver(Buffer.from('last words'));
+    path.feed.end();
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    for await (const chunk of path.stream) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('last words');
   });
 
   it('a push that leaves nothing readable (part of a UTF-8 character) keeps the reader waiting', async () => {
-    const stream = new FeedReadable(1 << 20, () => undefined);
-    stream.setEncoding('utf8');
+    const path = outputPath();
+    path.stream.setEncoding('utf8');
     const euro = Buffer.from('€');
     const got: string[] = [];
     const reading = (async () => {
-      for await (const text of stream) {
+      for await (const text of path.stream) {
         got.push(text as string);
         if (got.join('') === 'a€b') return;
       }
     })();
     await new Promise((resolve) => setImmediate(resolve));
-    stream.feed.deliver(Buffer.from('a'));
+    path.deliver(Buffer.from('a'));
     await new Promise((resolve) => setImmediate(resolve));
-    stream.feed.deliver(euro.subarray(0, 1));
-    stream.feed.deliver(Buffer.alloc(0));
+    path.deliver(euro.subarray(0, 1), Buffer.alloc(0));
     await new Promise((resolve) => setImmediate(resolve));
-    stream.feed.deliver(euro.subarray(1));
+    path.deliver(euro.subarray(1));
     await new Promise((resolve) => setImmediate(resolve));
-    stream.feed.deliver(Buffer.from('b'));
-    // Before the fix the reader got 'a' and then nothing until the end of the stream.
+    path.deliver(Buffer.from('b'));
     await expect(Promise.race([reading.then(() => 'all'), delay(1_000).then(() => 'stuck')])).resolves.toBe(
       'all',
     );
-    stream.destroy();
+    path.stream.destroy();
   });
 
   it('a reader that reads once per readable event gets every payload', async () => {
-    const stream = new FeedReadable(1 << 20, () => undefined);
+    const path = outputPath();
     const got: Buffer[] = [];
-    stream.on('readable', () => {
-      const chunk = stream.read() as Buffer | null;
+    path.stream.on('readable', () => {
+      const chunk = path.stream.read() as Buffer | null;
       if (chunk !== null) got.push(chunk);
     });
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setImmediate(resolve));
-      stream.feed.deliver(Buffer.from(`line ${i}\n`));
+      path.deliver(Buffer.from(`line ${i}\n`));
     }
     await delay(50);
     expect(Buffer.concat(got).toString()).toBe('line 0\nline 1\nline 2\nline 3\nline 4\n');
-    stream.destroy();
+    path.stream.destroy();
   });
 
-  it('holds nothing for a destroyed stream, and lets go of what it held when the stream is destroyed', async () => {
-    const changes: boolean[] = [];
-    const stream = new FeedReadable(2 * (4 + PIECE_CHARGE_BYTES), (full) => changes.push(full));
-    stream.feed.deliver(Buffer.from('held'));
-    stream.feed.deliver(Buffer.from('held'));
-    expect(stream.feed.full).toBe(true);
-    stream.destroy();
-    await new Promise((resolve) => stream.once('close', resolve));
-    expect(stream.feed.full).toBe(false);
-    stream.feed.deliver(Buffer.from('more'));
-    stream.feed.deliver(Buffer.from('more'));
-    expect(stream.feed.full).toBe(false);
-    expect(changes).toEqual([true, false]);
+  it('releases what it kept, and all that comes, once the stream is destroyed', () => {
+    const path = outputPath();
+    path.deliver(Buffer.from('kept'), Buffer.from('kept'));
+    expect(path.unreleased()).toBe(8);
+    path.stream.destroy();
+    path.deliver(Buffer.from('more'));
+    expect(path.unreleased()).toBe(0);
+    expect(path.feed.keptBytes).toBe(0);
+  });
+
+  it('a throwing data listener gets its exception surfaced uncaught, and the feed goes on', async () => {
+    const path = outputPath();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', onUncaught);
+    try {
+      const seen: string[] = [];
+      path.stream.on('data', (chunk: Buffer) => {
+        seen.push(chunk.toString());
+        if (seen.length === 1) throw new Error('listener bug');
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      path.deliver(Buffer.from('one'));
+      path.deliver(Buffer.from('two'));
+      await delay(20);
+      expect(seen).toEqual(['one', 'two']);
+      expect(uncaught).toHaveLength(1);
+      expect((uncaught[0] as Error).message).toBe('listener bug');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const listener of listeners) process.on('uncaughtException', listener);
+    }
   });
 });
 

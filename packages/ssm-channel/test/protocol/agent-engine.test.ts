@@ -70,7 +70,9 @@ function agentHarness(options: Partial<AgentEngineOptions> = {}) {
     now: () => time,
     wallClock: () => 1_700_000_000_000 + time,
     randomId: counterIds(4),
-    sendFrame: (f) => sent.push(decodeAgentMessage(f)),
+    sendFrame: (f) => {
+      sent.push(decodeAgentMessage(f));
+    },
     onInput: (b) => input.push(Buffer.from(b).toString()),
     onSize: (s) => sizes.push(s),
     onReady: () => events.push('ready'),

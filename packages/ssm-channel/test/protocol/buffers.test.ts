@@ -77,8 +77,9 @@ describe('StreamReceiver', () => {
           );
           for (const seq of [...arrivals, ...Array.from({ length: 30 }, (_, i) => i)]) {
             r.receive({
+              messageType: 'output_stream_data',
               sequenceNumber: seq,
-              messageId: 'm',
+              frame: new Uint8Array(120),
               payloadType: 1,
               payload: new Uint8Array([seq]),
             });
@@ -104,9 +105,21 @@ describe('StreamReceiver', () => {
       },
     );
     const frame = new Uint8Array([1, 2, 3]);
-    r.receive({ sequenceNumber: 1, messageId: 'm', payloadType: 1, payload: frame.subarray(1) });
+    r.receive({
+      messageType: 'm',
+      sequenceNumber: 1,
+      frame: new Uint8Array(120),
+      payloadType: 1,
+      payload: frame.subarray(1),
+    });
     frame.fill(9);
-    r.receive({ sequenceNumber: 0, messageId: 'm', payloadType: 1, payload: new Uint8Array([0]) });
+    r.receive({
+      messageType: 'm',
+      sequenceNumber: 0,
+      frame: new Uint8Array(120),
+      payloadType: 1,
+      payload: new Uint8Array([0]),
+    });
     expect([...got!]).toEqual([2, 3]);
   });
 });

@@ -183,13 +183,35 @@ describe('receive budget (backpressure towards the agent)', () => {
     expect(h.text()).toBe('abcd');
   });
 
-  test('setReadPaused stops delivery whatever the budget', () => {
-    const h = clientHarness({ receiveBudgetBytes: Number.POSITIVE_INFINITY });
-    h.engine.setReadPaused(true);
-    h.engine.receive(outputFrame(0, 'a'));
-    expect(h.text()).toBe('');
-    h.engine.setReadPaused(false);
-    expect(h.text()).toBe('a');
+  test('receiving turns false at the budget and true once the reader released enough', () => {
+    const h = clientHarness({ receiveBudgetBytes: 4 });
+    expect(h.engine.receiving).toBe(true);
+    h.engine.receive(outputFrame(0, 'abc'));
+    expect(h.engine.receiving).toBe(true);
+    h.engine.receive(outputFrame(1, 'de'));
+    expect(h.engine.receiving).toBe(false);
+    h.engine.consumed(1);
+    expect(h.engine.receiving).toBe(false);
+    h.engine.consumed(1);
+    expect(h.engine.receiving).toBe(true);
+  });
+
+  test('receiving is false from a sendFrame that answered false until drained(), and after the end', () => {
+    const h = clientHarness();
+    startShell(h);
+    h.uplinkFull = true;
+    h.engine.receive(outputFrame(1, 'a'));
+    // The ack went out and found the queue full.
+    expect(acksOf(h)).toEqual([0, 1]);
+    expect(h.engine.receiving).toBe(false);
+    // Frames that still arrive are handled as usual.
+    h.engine.receive(outputFrame(2, 'b'));
+    expect(h.text()).toBe('$ ab');
+    h.uplinkFull = false;
+    h.engine.drained();
+    expect(h.engine.receiving).toBe(true);
+    h.engine.close();
+    expect(h.engine.receiving).toBe(false);
   });
 
   test('channel_closed hands over the output kept for a slow reader', () => {

@@ -216,33 +216,59 @@ describe('retransmission', () => {
     ]);
   });
 
-  test('while the application does not read, nothing is sent or resent and the give-up clock waits', () => {
-    const h = openShell({ giveUpAfterMs: 10_000 });
+  test('while the reader holds the budget, input still goes out, but nothing is resent and the give-up clock waits', () => {
+    const h = openShell({ giveUpAfterMs: 10_000, receiveBudgetBytes: 2 });
     h.engine.write(bytes('a'));
     const [a] = h.takeData();
-    h.engine.setReadPaused(true);
+    // The shell's prompt ('$ ', 2 bytes) is still unread: reading is held.
+    expect(h.engine.receiving).toBe(false);
     h.engine.write(bytes('b'));
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([1]);
     h.advance(60_000);
     expect(h.errors).toEqual([]);
     expect(h.takeData()).toEqual([]);
-    h.engine.setReadPaused(false);
-    // The unsent message goes out at once; the timed-out one on the next timer.
-    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([1]);
+    h.engine.consumed(2);
+    expect(h.engine.receiving).toBe(true);
+    // The acks that waited in the socket get one RTO before anything is resent.
     h.engine.receive(ackFrame(0, a!.messageId));
     expect(h.engine.stats().unackedMessages).toBe(1);
+    h.advance(h.engine.stats().rtoMs - 1);
+    expect(h.takeData()).toEqual([]);
+    h.advance(1);
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([1]);
   });
 
-  test('a reconnection while reading is held owes the resend of everything unacknowledged until release', () => {
+  test('while the uplink is full, nothing new is sent or resent, and the give-up clock waits; drained() sends what waited', () => {
+    const h = openShell({ giveUpAfterMs: 10_000 });
+    h.engine.write(bytes('a'));
+    h.uplinkFull = true;
+    h.engine.write(bytes('b'));
+    // 'b' was taken, and the queue answered full.
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1]);
+    h.engine.write(bytes('c'));
+    h.engine.resize(100, 30);
+    h.advance(60_000);
+    expect(h.errors).toEqual([]);
+    expect(h.take()).toEqual([]);
+    h.uplinkFull = false;
+    h.engine.drained();
+    expect(h.take().map((m) => [m.sequenceNumber, m.payloadType])).toEqual([
+      [2, 1],
+      [3, 3],
+    ]);
+  });
+
+  test('a reconnection while the uplink was full resends everything unacknowledged on the new connection', () => {
     const h = openShell();
     h.engine.write(bytes('a'));
+    h.uplinkFull = true;
     h.engine.write(bytes('b'));
+    h.engine.write(bytes('c'));
     expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1]);
     h.engine.transportDown();
-    h.engine.setReadPaused(true);
+    h.uplinkFull = false;
     h.engine.transportUp();
-    expect(h.takeData()).toEqual([]);
-    h.engine.setReadPaused(false);
-    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1]);
+    expect(h.takeData().map((m) => m.sequenceNumber)).toEqual([0, 1, 2]);
   });
 
   test('a kept input frame owns its memory (no shared slab is pinned by the window)', () => {

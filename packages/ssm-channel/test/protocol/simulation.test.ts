@@ -33,6 +33,9 @@ describe('client engine vs agent engine simulation', () => {
     expect(sum((r) => r.agentRetransmissions)).toBeGreaterThan(0);
     expect(sum((r) => r.clientDuplicates)).toBeGreaterThan(0);
     expect(sum((r) => r.clientDroppedFrames)).toBeGreaterThan(0);
+    // The flow control that connectDataChannel uses was exercised both ways.
+    expect(sum((r) => r.uplinkDrains)).toBeGreaterThan(count / 10);
+    expect(sum((r) => r.framesLeftUnread)).toBeGreaterThan(count / 10);
     expect(results.filter((r) => r.params.disconnects > 0).length).toBeGreaterThan(count / 4);
     expect(results.filter((r) => r.params.handshake).length).toBeGreaterThan(count / 4);
   });

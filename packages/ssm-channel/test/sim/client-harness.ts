@@ -128,6 +128,8 @@ export interface ClientHarness {
   closes: EngineCloseInfo[];
   errors: SsmChannelError[];
   writable: number;
+  /** While true, `sendFrame` takes the frame and answers false (the socket's send queue is full). */
+  uplinkFull: boolean;
   /** Current manual time. */
   now(): number;
   /** Moves the clock and runs every due timer on the way (as an I/O layer would). */
@@ -156,6 +158,7 @@ export function clientHarness(options: Partial<ClientEngineOptions> & { up?: boo
     closes: [],
     errors: [],
     writable: 0,
+    uplinkFull: false,
     now: () => time,
     advance(ms) {
       const end = time + ms;
@@ -190,6 +193,7 @@ export function clientHarness(options: Partial<ClientEngineOptions> & { up?: boo
     sendFrame: (frame) => {
       h.raw.push(frame);
       h.sent.push(decodeAgentMessage(frame));
+      return !h.uplinkFull;
     },
     onOutput: (b) => h.stdout.push(b.slice()),
     onStderr: (b) => h.stderr.push(b.slice()),

@@ -1,7 +1,13 @@
 /**
  * One deterministic simulation run: the client engine against the agent engine over a simulated link with
- * a seeded schedule of loss, duplication, reordering, delay, garbage frames, publication pauses and
- * disconnects, in virtual time. Throws a {@link SimFailure} naming the seed when an invariant breaks.
+ * a seeded schedule of loss, duplication, reordering, delay, garbage frames, publication pauses,
+ * disconnects and a slow uplink, in virtual time, read by a fast, slow, stalling or bursty reader.
+ * Throws a {@link SimFailure} naming the seed when an invariant breaks.
+ *
+ * The client is driven as `connectDataChannel` drives it: the reader releases output with `consumed()`,
+ * frames reach the client only while it is `receiving` (the others wait, as in TCP buffers), and the
+ * client's frames leave through a send queue of limited rate whose `sendFrame` answers false above a
+ * high-water mark and which calls `drained()` once it has emptied.
  */
 
 import { encodeAgentMessage } from '../../src/codec/agent-message-encode.js';
@@ -44,6 +50,12 @@ export interface ScenarioParams {
   outputBytes: number;
   stderrBytes: number;
   readerDelayMs: number;
+  /** The reader stops releasing output this many times, for up to 3 s each. */
+  readerStalls: number;
+  /** The reader releases output in bursts this far apart (0: as it goes). */
+  readerBurstMs: number;
+  /** Bytes per ms the client's frames leave at (Infinity: at once). */
+  uplinkBytesPerMs: number;
   publicationPauses: number;
   client: {
     maxUnackedMessages: number;
@@ -70,6 +82,10 @@ export interface ScenarioResult {
   agentRetransmissions: number;
   clientDuplicates: number;
   clientDroppedFrames: number;
+  /** Times the client's send queue answered full, then drained. */
+  uplinkDrains: number;
+  /** Frames that waited in the socket because the client was not receiving. */
+  framesLeftUnread: number;
 }
 
 /** Upper bound of a session's virtual duration. */
@@ -77,6 +93,8 @@ export const MAX_VIRTUAL_MS = 2 * 60_000;
 const MAX_EVENTS = 2_000_000;
 const MAX_PAYLOAD = 1024;
 const FRAME_OVERHEAD = 120;
+/** The client's send queue answers full at this many bytes (the transport's is 256 KiB; scaled down). */
+const UPLINK_HIGH_WATER_MARK = 4096;
 
 function drawParams(rng: Prng): ScenarioParams {
   return {
@@ -91,6 +109,9 @@ function drawParams(rng: Prng): ScenarioParams {
     outputBytes: rng.int(0, 48_000),
     stderrBytes: rng.chance(0.6) ? 0 : rng.int(1, 6_000),
     readerDelayMs: rng.chance(0.4) ? 0 : rng.int(1, 300),
+    readerStalls: rng.chance(0.7) ? 0 : rng.int(1, 3),
+    readerBurstMs: rng.chance(0.7) ? 0 : rng.int(10, 500),
+    uplinkBytesPerMs: rng.chance(0.7) ? Number.POSITIVE_INFINITY : rng.range(5, 50),
     publicationPauses: rng.chance(0.7) ? 0 : rng.int(1, 2),
     client: {
       maxUnackedMessages: rng.int(1, 48),
@@ -166,8 +187,8 @@ export function runScenario(seed: number): ScenarioResult {
   // ---- the link ----
   let client!: ClientEngine;
   let agent!: AgentEngine;
-  const transmit = (toClient: boolean, frame: Uint8Array): void => {
-    if (!up) fail(`${toClient ? 'agent' : 'client'} sent a frame while the transport was down`);
+  const transmit = (toClientSide: boolean, frame: Uint8Array): void => {
+    if (!up) fail(`${toClientSide ? 'agent' : 'client'} sent a frame while the transport was down`);
     if (rng.chance(params.loss)) return;
     const copies = rng.chance(params.duplicate) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
@@ -175,7 +196,7 @@ export function runScenario(seed: number): ScenarioResult {
       const delay = params.baseDelayMs + (params.jitterMs > 0 ? rng.int(0, params.jitterMs) : 0);
       schedule(q.now + delay, () => {
         if (sentIn !== epoch || !up) return;
-        if (toClient) client.receive(frame);
+        if (toClientSide) toClient(frame);
         else agent.receive(frame);
       });
     }
@@ -184,7 +205,57 @@ export function runScenario(seed: number): ScenarioResult {
   const fromService = (frame: Uint8Array): void => {
     const sentIn = epoch;
     schedule(q.now + params.baseDelayMs, () => {
-      if (sentIn === epoch && up) client.receive(frame);
+      if (sentIn === epoch && up) toClient(frame);
+    });
+  };
+  /** A frame arriving at the client: read now, or left in the socket while the client is not receiving. */
+  const unread: Uint8Array[] = [];
+  let framesLeftUnread = 0;
+  const toClient = (frame: Uint8Array): void => {
+    if (client.receiving && unread.length === 0) {
+      client.receive(frame);
+      return;
+    }
+    unread.push(frame);
+    framesLeftUnread += 1;
+  };
+  const readUnread = (): void => {
+    while (up && unread.length > 0 && client.receiving) client.receive(unread.shift()!);
+  };
+
+  // ---- the client's send queue: frames leave at uplinkBytesPerMs ----
+  const uplink = { frames: [] as Uint8Array[], bytes: 0, full: false, leaving: false, drains: 0 };
+  const uplinkSend = (frame: Uint8Array): boolean => {
+    if (!up) fail('client sent a frame while the transport was down');
+    if (!Number.isFinite(params.uplinkBytesPerMs)) {
+      transmit(false, frame);
+      return true;
+    }
+    uplink.frames.push(frame);
+    uplink.bytes += frame.length;
+    if (!uplink.leaving) leaveNext();
+    if (uplink.bytes >= UPLINK_HIGH_WATER_MARK) uplink.full = true;
+    return !uplink.full;
+  };
+  const leaveNext = (): void => {
+    const frame = uplink.frames[0];
+    if (frame === undefined) {
+      uplink.leaving = false;
+      if (uplink.full) {
+        uplink.full = false;
+        uplink.drains += 1;
+        client.drained();
+      }
+      return;
+    }
+    uplink.leaving = true;
+    const sentIn = epoch;
+    schedule(q.now + frame.length / params.uplinkBytesPerMs, () => {
+      if (sentIn !== epoch) return;
+      uplink.frames.shift();
+      uplink.bytes -= frame.length;
+      transmit(false, frame);
+      leaveNext();
     });
   };
 
@@ -223,13 +294,43 @@ export function runScenario(seed: number): ScenarioResult {
   let waitingClientWritable = false;
   let inOffset = 0;
   let lastSize = { cols: 80, rows: 24 };
-  const release = (n: number): void => {
-    if (params.readerDelayMs === 0) client.consumed(n);
-    else schedule(q.now + rng.int(0, params.readerDelayMs), () => client.consumed(n));
+  // The reader: releases output as it goes, after a delay, in bursts, and stops now and then.
+  let unreleased = 0;
+  let readerStalledUntil = 0;
+  let burstDue = false;
+  const releaseNow = (): void => {
+    if (q.now < readerStalledUntil) {
+      schedule(readerStalledUntil, releaseNow);
+      return;
+    }
+    const n = unreleased;
+    unreleased = 0;
+    burstDue = false;
+    if (n > 0 && closeInfo === undefined) client.consumed(n);
   };
+  const release = (n: number): void => {
+    unreleased += n;
+    if (params.readerBurstMs > 0) {
+      if (!burstDue) {
+        burstDue = true;
+        schedule(q.now + params.readerBurstMs, releaseNow);
+      }
+    } else if (params.readerDelayMs === 0 && q.now >= readerStalledUntil) {
+      releaseNow();
+    } else {
+      schedule(Math.max(readerStalledUntil, q.now + rng.int(0, params.readerDelayMs)), releaseNow);
+    }
+  };
+  for (let i = 0; i < params.readerStalls; i++) {
+    const at = rng.int(0, 5000);
+    const length = rng.int(100, 3000);
+    schedule(at, () => {
+      readerStalledUntil = Math.max(readerStalledUntil, q.now + length);
+    });
+  }
   client = createClientEngine({
     ...io,
-    sendFrame: (frame) => transmit(false, frame),
+    sendFrame: uplinkSend,
     onOutput: (bytes) => {
       received.push(bytes.slice());
       release(bytes.length);
@@ -384,6 +485,12 @@ export function runScenario(seed: number): ScenarioResult {
     if (!up) return;
     up = false;
     epoch += 1;
+    // The socket is gone with what waited in it, both ways.
+    unread.length = 0;
+    uplink.frames.length = 0;
+    uplink.bytes = 0;
+    uplink.full = false;
+    uplink.leaving = false;
     log(`disconnect for ${downMs}ms`);
     client.transportDown();
     agent.transportDown();
@@ -432,8 +539,12 @@ export function runScenario(seed: number): ScenarioResult {
   const c = params.client;
   const a = params.agent;
   function afterEvent(): void {
+    readUnread();
     arm('client');
     arm('agent');
+    // The send queue: its high-water mark, plus what one call may add past it (a flush of the window, an ack).
+    if (uplink.bytes > UPLINK_HIGH_WATER_MARK + c.maxUnackedBytes + 2 * (MAX_PAYLOAD + FRAME_OVERHEAD) + 400)
+      fail(`client send queue ${uplink.bytes} B`);
     const cs = client.stats();
     if (cs.phase !== 'closed') {
       if (cs.unackedMessages > c.maxUnackedMessages) fail(`client window ${cs.unackedMessages} messages`);
@@ -492,5 +603,7 @@ export function runScenario(seed: number): ScenarioResult {
     agentRetransmissions: as.retransmissions,
     clientDuplicates: cs.duplicates,
     clientDroppedFrames: cs.droppedFrames,
+    uplinkDrains: uplink.drains,
+    framesLeftUnread,
   };
 }

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeOpenDataChannel } from '../../src/codec/payloads/open-data-channel.js';
 import type { SsmChannelError } from '../../src/errors.js';
-import { startAgentEmulator } from '../../src/testing/index.js';
+import {
+  type AgentEmulatorOptions,
+  type EmulatorFaultOptions,
+  startAgentEmulator,
+} from '../../src/testing/index.js';
+import { TRANSPORT_DEFAULTS } from '../../src/transport/transport-options.js';
 import { openTransport } from '../../src/transport/ws-transport.js';
 import { useEmulatorTestbed } from './emulator-testbed.js';
 
@@ -112,6 +117,17 @@ describe('agent emulator: tokens and connections', () => {
     await expect(startAgentEmulator({ tokenValidityMs: 0 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+    const bad: AgentEmulatorOptions[] = [
+      { faults: null as unknown as EmulatorFaultOptions },
+      { faults: 'drop' as unknown as EmulatorFaultOptions },
+      { faults: { uplinkBytesPerSecond: 0 } },
+      { greeting: 5 as unknown as string },
+    ];
+    for (const options of bad) {
+      await expect(startAgentEmulator(options), JSON.stringify(options)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+    }
   });
 });
 
@@ -126,12 +142,16 @@ describe('agent emulator with the transport', () => {
     const closed = new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
     });
-    const transport = await openTransport({
-      streamUrl: emulator.url,
-      openFrame: openFrame('wrong'),
-      onFrame: () => {},
-      onClose: resolveClosed,
-    });
+    const transport = await openTransport(
+      {
+        streamUrl: emulator.url,
+        openFrame: openFrame('wrong'),
+        onFrame: () => {},
+        onDrain: () => {},
+        onClose: resolveClosed,
+      },
+      TRANSPORT_DEFAULTS,
+    );
     expect((await closed).code).toBe('AUTH_FAILED');
     await transport.close();
   });
@@ -143,17 +163,23 @@ describe('agent emulator with the transport', () => {
     const closed = new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
     });
-    const transport = await openTransport({
-      streamUrl: emulator.url,
-      openFrame: openFrame(emulator.tokenValue),
-      onFrame: () => {},
-      onClose: resolveClosed,
-      pingIntervalMs: 30,
-      pongTimeoutMs: 60,
-    });
+    let lost = false;
+    const transport = await openTransport(
+      {
+        streamUrl: emulator.url,
+        openFrame: openFrame(emulator.tokenValue),
+        onFrame: () => {},
+        onDrain: () => {},
+        onClose: (error) => {
+          lost = true;
+          resolveClosed(error);
+        },
+      },
+      { ...TRANSPORT_DEFAULTS, pingIntervalMs: 30, pongMs: 60 },
+    );
     await connected;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(transport.state).toBe('open');
+    expect(lost).toBe(false);
     emulator.stall();
     expect((await closed).code).toBe('PEER_UNRESPONSIVE');
     expect(emulator.stats().faults.stalls).toBe(1);

@@ -8,7 +8,16 @@ import { createSeededRandom, deterministicBytes } from '../../src/testing/seeded
 import { TokenRegistry } from '../../src/testing/token-registry.js';
 
 function counters(): FaultCounters {
-  return { dropped: 0, duplicated: 0, reordered: 0, garbage: 0, cuts: 0, stalls: 0, stalledFrames: 0 };
+  return {
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    garbage: 0,
+    cuts: 0,
+    stalls: 0,
+    stalledFrames: 0,
+    uplinkPauses: 0,
+  };
 }
 
 describe('TokenRegistry', () => {

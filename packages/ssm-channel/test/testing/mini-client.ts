@@ -35,6 +35,8 @@ export class MiniClient {
   readonly publication: string[] = [];
   channelClosed: ChannelClosed | undefined;
   duplicates = 0;
+  /** Whether output messages are acknowledged (off: a client that reads and never acks). */
+  autoAck = true;
   closeEvent: Promise<{ code: number; reason: string }> = Promise.resolve({ code: 0, reason: '' });
   #expected = 0;
   #nextSeq = 0;
@@ -172,7 +174,7 @@ export class MiniClient {
     this.received.push(message);
     switch (message.messageType) {
       case MessageType.OutputStreamData:
-        this.#ack(message);
+        if (this.autoAck) this.#ack(message);
         this.#onStream(message);
         return;
       case MessageType.Acknowledge: {

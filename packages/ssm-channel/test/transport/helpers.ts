@@ -6,19 +6,20 @@ import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
 export interface TestWsServer {
   url: string;
   server: WebSocketServer;
-  /** Resolves with the next connection and the first message it sent. */
-  nextConnection(): Promise<{ socket: WebSocket; first: string }>;
+  /** Resolves with the next connection (its WebSocket and TCP socket) and the first message it sent. */
+  nextConnection(): Promise<{ socket: WebSocket; raw: Socket; first: string }>;
   close(): Promise<void>;
 }
 
 export async function startWsServer(options: ServerOptions = {}): Promise<TestWsServer> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
   await once(server, 'listening');
-  const waiting: ((value: { socket: WebSocket; first: string }) => void)[] = [];
-  const ready: { socket: WebSocket; first: string }[] = [];
-  server.on('connection', (socket) => {
+  type Entry = { socket: WebSocket; raw: Socket; first: string };
+  const waiting: ((value: Entry) => void)[] = [];
+  const ready: Entry[] = [];
+  server.on('connection', (socket, request) => {
     socket.once('message', (data) => {
-      const entry = { socket, first: String(data) };
+      const entry = { socket, raw: request.socket as Socket, first: String(data) };
       const waiter = waiting.shift();
       if (waiter === undefined) ready.push(entry);
       else waiter(entry);

@@ -1,13 +1,19 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { type AddressInfo, createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { SsmChannelError } from '../../src/errors.js';
 import { SsmTransportError } from '../../src/transport/transport-error.js';
-import type { TransportOptions } from '../../src/transport/transport-options.js';
-import { openTransport, type Transport } from '../../src/transport/ws-transport.js';
+import {
+  SEND_HIGH_WATER_MARK,
+  TRANSPORT_DEFAULTS,
+  type TransportOptions,
+  type TransportSettings,
+} from '../../src/transport/transport-options.js';
+import { openTransport as open_, type Transport } from '../../src/transport/ws-transport.js';
 import {
   leakedSince,
   startSilentTcpServer,
@@ -19,8 +25,20 @@ import {
 const TOKEN = 'TOKEN-4f1c-do-not-leak';
 const OPEN_FRAME = JSON.stringify({ MessageSchemaVersion: '1.0', RequestId: 'r-1', TokenValue: TOKEN });
 
+/** openTransport with the default settings, or some of them changed. */
+function openTransport(options: TransportOptions & Partial<TransportSettings>): Promise<Transport> {
+  const { connectMs, maxMessageBytes, pingIntervalMs, pongMs, stallMs, ...rest } = options;
+  const settings: TransportSettings = { ...TRANSPORT_DEFAULTS };
+  if (connectMs !== undefined) settings.connectMs = connectMs;
+  if (maxMessageBytes !== undefined) settings.maxMessageBytes = maxMessageBytes;
+  if (pingIntervalMs !== undefined) settings.pingIntervalMs = pingIntervalMs;
+  if (pongMs !== undefined) settings.pongMs = pongMs;
+  if (stallMs !== undefined) settings.stallMs = stallMs;
+  return open_(rest, settings);
+}
+
 interface Recorder {
-  frames: { frame: Uint8Array; kind: string }[];
+  frames: Uint8Array[];
   closed: Promise<SsmChannelError>;
   closeCalls: number;
   drains: number;
@@ -29,14 +47,14 @@ interface Recorder {
 function recorder(): Recorder & Pick<TransportOptions, 'onFrame' | 'onClose' | 'onDrain'> {
   let resolveClosed!: (error: SsmChannelError) => void;
   const rec = {
-    frames: [] as { frame: Uint8Array; kind: string }[],
+    frames: [] as Uint8Array[],
     closed: new Promise<SsmChannelError>((resolve) => {
       resolveClosed = resolve;
     }),
     closeCalls: 0,
     drains: 0,
-    onFrame(frame: Uint8Array, kind: string) {
-      rec.frames.push({ frame: Uint8Array.from(frame), kind });
+    onFrame(frame: Uint8Array) {
+      rec.frames.push(Uint8Array.from(frame));
     },
     onClose(error: SsmChannelError) {
       rec.closeCalls += 1;
@@ -83,7 +101,6 @@ describe('openTransport: connecting', () => {
     const { socket, first } = await server.nextConnection();
     transport = await opening;
     expect(first).toBe(OPEN_FRAME);
-    expect(transport.state).toBe('open');
 
     const fromClient = once(socket, 'message');
     expect(transport.send(Uint8Array.of(1, 2, 3))).toBe(true);
@@ -94,9 +111,9 @@ describe('openTransport: connecting', () => {
     socket.send(Buffer.from([9, 8, 7]));
     socket.send('text frame');
     await waitFor(() => rec.frames.length === 2);
-    expect(rec.frames[0]).toEqual({ frame: Uint8Array.of(9, 8, 7), kind: 'binary' });
-    expect(Buffer.from(rec.frames[1]!.frame).toString()).toBe('text frame');
-    expect(rec.frames[1]!.kind).toBe('text');
+    expect(rec.frames[0]).toEqual(Uint8Array.of(9, 8, 7));
+    // Text frames are handed over as bytes like binary ones.
+    expect(Buffer.from(rec.frames[1]!).toString()).toBe('text frame');
   });
 
   it('dials with no subprotocol, no compression and no extra headers', async () => {
@@ -113,19 +130,10 @@ describe('openTransport: connecting', () => {
     );
   });
 
-  it('throws INSECURE_URL at once for ws: to a remote host, and INVALID_ARGUMENT for bad options', () => {
+  it('throws INSECURE_URL at once for ws: to a remote host', () => {
     const rec = recorder();
     expect(() => openTransport({ streamUrl: 'ws://example.com/x', openFrame: OPEN_FRAME, ...rec })).toThrow(
       expect.objectContaining({ code: 'INSECURE_URL' }),
-    );
-    expect(() =>
-      openTransport({ streamUrl: 'ws://127.0.0.1:1/x', openFrame: OPEN_FRAME, pingIntervalMs: 0, ...rec }),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() =>
-      openTransport({ streamUrl: 'ws://127.0.0.1:1/x', openFrame: OPEN_FRAME, maxPayload: 1.5, ...rec }),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => openTransport({ streamUrl: 'ws://127.0.0.1:1/x', openFrame: '', ...rec })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
   });
 
@@ -134,7 +142,7 @@ describe('openTransport: connecting', () => {
     try {
       const started = Date.now();
       const error = await rejection(
-        openTransport({ streamUrl: silent.url, openFrame: OPEN_FRAME, connectTimeoutMs: 150, ...recorder() }),
+        openTransport({ streamUrl: silent.url, openFrame: OPEN_FRAME, connectMs: 150, ...recorder() }),
       );
       expect(error.code).toBe('CONNECT_TIMEOUT');
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -212,19 +220,19 @@ describe('openTransport: connecting', () => {
 
 describe('openTransport: an open connection', () => {
   async function open(
-    extra: Partial<TransportOptions> = {},
+    extra: Partial<TransportOptions & TransportSettings> = {},
     serverOptions = {},
-  ): Promise<{ rec: ReturnType<typeof recorder>; socket: WebSocket }> {
+  ): Promise<{ rec: ReturnType<typeof recorder>; socket: WebSocket; raw: Socket }> {
     server = await startWsServer(serverOptions);
     const rec = recorder();
     const opening = openTransport({ streamUrl: server.url, openFrame: OPEN_FRAME, ...rec, ...extra });
-    const { socket } = await server.nextConnection();
+    const { socket, raw } = await server.nextConnection();
     transport = await opening;
-    return { rec, socket };
+    return { rec, socket, raw };
   }
 
-  it('fails with FRAME_TOO_LARGE when a message exceeds maxPayload, and tells the peer 1009', async () => {
-    const { rec, socket } = await open({ maxPayload: 1_024 });
+  it('fails with FRAME_TOO_LARGE when a message exceeds maxMessageBytes, and tells the peer 1009', async () => {
+    const { rec, socket } = await open({ maxMessageBytes: 1_024 });
     const peerClosed = once(socket, 'close');
     socket.send(Buffer.alloc(1_025));
     const error = await rec.closed;
@@ -235,15 +243,15 @@ describe('openTransport: an open connection', () => {
     expect(rec.frames).toHaveLength(0);
   });
 
-  it('accepts a message of exactly maxPayload bytes', async () => {
-    const { rec, socket } = await open({ maxPayload: 1_024 });
+  it('accepts a message of exactly maxMessageBytes bytes', async () => {
+    const { rec, socket } = await open({ maxMessageBytes: 1_024 });
     socket.send(Buffer.alloc(1_024, 7));
     await waitFor(() => rec.frames.length === 1);
-    expect(rec.frames[0]!.frame.byteLength).toBe(1_024);
+    expect(rec.frames[0]!.byteLength).toBe(1_024);
   });
 
   it('detects a peer that stops answering pings (PEER_UNRESPONSIVE) within interval + timeout', async () => {
-    const { rec } = await open({ pingIntervalMs: 40, pongTimeoutMs: 80 }, { autoPong: false });
+    const { rec } = await open({ pingIntervalMs: 40, pongMs: 80 }, { autoPong: false });
     const started = Date.now();
     const error = await rec.closed;
     expect(error.code).toBe('PEER_UNRESPONSIVE');
@@ -254,7 +262,7 @@ describe('openTransport: an open connection', () => {
   });
 
   it('keeps a responsive peer: pings are answered and nothing fails', async () => {
-    const { rec, socket } = await open({ pingIntervalMs: 20, pongTimeoutMs: 40 });
+    const { rec, socket } = await open({ pingIntervalMs: 20, pongMs: 40 });
     let pings = 0;
     socket.on('ping', (data: Buffer) => {
       pings += 1;
@@ -263,7 +271,6 @@ describe('openTransport: an open connection', () => {
     await sleep(250);
     expect(pings).toBeGreaterThanOrEqual(3);
     expect(rec.closeCalls).toBe(0);
-    expect(transport!.state).toBe('open');
   });
 
   it('reports a server close as CONNECTION_LOST with the close code and reason', async () => {
@@ -275,7 +282,6 @@ describe('openTransport: an open connection', () => {
     expect(error.code).toBe('CONNECTION_LOST');
     expect(error.closeCode).toBe(1001);
     expect(error.closeReason).toBe('going away');
-    expect(transport!.state).toBe('closed');
     expect(transport!.send(Uint8Array.of(1))).toBe(false);
   });
 
@@ -307,7 +313,7 @@ describe('openTransport: an open connection', () => {
     const { rec, socket } = await open();
     const peerClosed = once(socket, 'close');
     const closing = transport!.close();
-    expect(transport!.state).toBe('closed');
+    expect(transport!.send(Uint8Array.of(1))).toBe(false);
     await Promise.all([closing, transport!.close()]);
     const [code] = (await peerClosed) as [number];
     expect(code).toBe(1000);
@@ -315,12 +321,12 @@ describe('openTransport: an open connection', () => {
     expect(rec.closeCalls).toBe(0);
   });
 
-  it('close() finishes within closeTimeoutMs when the peer never answers the close frame', async () => {
-    const { socket } = await open({ closeTimeoutMs: 100 });
-    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  it('close() finishes within a second or so when the peer never answers the close frame', async () => {
+    const { raw } = await open();
+    raw.pause();
     const started = Date.now();
     await transport!.close();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it('ends with ABORTED when the signal fires after the connection opened', async () => {
@@ -331,50 +337,86 @@ describe('openTransport: an open connection', () => {
     expect(rec.closeCalls).toBe(1);
   });
 
-  /** Stops the peer from reading, so the kernel buffers fill and the socket queue grows. */
-  function stopReading(socket: WebSocket): { resume(): void } {
-    const raw = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
-    raw.pause();
-    return { resume: () => raw.resume() };
-  }
-
-  /** Sends 16 KiB frames (at most 64 MiB in all) until send() returns false or the transport ends. */
+  /** Sends 16 KiB frames (at most 64 MiB in all) until send() answers false. */
   function fillUntilFull(): number {
     const frame = new Uint8Array(16 * 1024);
     for (let sent = 1; sent <= 4_096; sent += 1) {
-      if (!transport!.send(frame) || transport!.state === 'closed') return sent;
+      if (!transport!.send(frame)) return sent;
     }
     throw new Error('send() never reported backpressure');
   }
 
-  it('returns false at the high-water mark and calls onDrain once the queue empties', async () => {
-    const { rec, socket } = await open({ highWaterMark: 64 * 1024 });
+  it('answers false at the high-water mark and calls onDrain once the queue has emptied', async () => {
+    const { rec, socket, raw } = await open();
     let received = 0;
     socket.on('message', (data: Buffer) => {
       received += data.byteLength;
     });
-    const peer = stopReading(socket);
+    raw.pause();
     const accepted = fillUntilFull();
-    expect(transport!.bufferedAmount).toBeGreaterThanOrEqual(64 * 1024);
-    expect(transport!.bufferedAmount).toBeLessThan(64 * 1024 + 16 * 1024 + 64);
+    expect(accepted * 16 * 1024).toBeGreaterThanOrEqual(SEND_HIGH_WATER_MARK);
     await sleep(50);
     expect(rec.drains).toBe(0);
-    peer.resume();
+    raw.resume();
     await waitFor(() => rec.drains === 1);
-    expect(transport!.bufferedAmount).toBeLessThan(64 * 1024);
     await waitFor(() => received === accepted * 16 * 1024);
     expect(rec.drains).toBe(1);
     expect(rec.closeCalls).toBe(0);
   });
 
-  it('fails with BUFFER_LIMIT_EXCEEDED when sends ignore backpressure past maxBufferedAmount', async () => {
-    const { rec, socket } = await open({ highWaterMark: 16 * 1024, maxBufferedAmount: 128 * 1024 });
-    stopReading(socket);
-    const frame = new Uint8Array(16 * 1024);
-    for (let i = 0; i < 4_096 && transport!.state === 'open'; i += 1) transport!.send(frame);
+  it('a peer that takes nothing off a full queue for stallMs ends the connection with BUFFER_LIMIT_EXCEEDED', async () => {
+    const { rec, raw } = await open({ stallMs: 300 });
+    raw.pause();
+    const started = Date.now();
+    fillUntilFull();
     const error = await rec.closed;
     expect(error.code).toBe('BUFFER_LIMIT_EXCEEDED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(rec.closeCalls).toBe(1);
+  });
+
+  it('a slow peer that keeps taking bytes off a full queue is never cut off', async () => {
+    const { rec, socket, raw } = await open({ stallMs: 1_000 });
+    let received = 0;
+    socket.on('message', (data: Buffer) => {
+      received += data.byteLength;
+    });
+    // The peer reads in short bursts, far slower than the queue fills.
+    raw.pause();
+    const slow = setInterval(() => {
+      raw.resume();
+      setTimeout(() => raw.pause(), 5);
+    }, 50);
+    try {
+      const frame = new Uint8Array(16 * 1024);
+      let sent = 0;
+      const until = Date.now() + 3_000;
+      while (Date.now() < until) {
+        if (transport!.send(frame)) sent += frame.length;
+        else {
+          sent += frame.length;
+          await new Promise<void>((resolve) => {
+            const check = setInterval(() => {
+              if (rec.drains > 0 || rec.closeCalls > 0) {
+                clearInterval(check);
+                rec.drains = 0;
+                resolve();
+              }
+            }, 5);
+          });
+        }
+        if (rec.closeCalls > 0) break;
+      }
+      expect(
+        rec.closeCalls,
+        `closed: ${(await Promise.race([rec.closed, Promise.resolve(undefined)]))?.code}`,
+      ).toBe(0);
+      raw.resume();
+      await waitFor(() => received === sent, 5_000);
+    } finally {
+      clearInterval(slow);
+    }
   });
 
   it('keeps the token out of inspect output and of every error', async () => {
@@ -403,14 +445,14 @@ describe('openTransport: an open connection', () => {
     expect((error.cause as Error).message).toBe('handler bug');
   });
 
-  it('pauseReading() stops delivery and pings; resumeReading() restores both', async () => {
-    const { rec, socket } = await open({ pingIntervalMs: 20, pongTimeoutMs: 40 });
-    transport!.pauseReading();
+  it('setReading(false) stops delivery and pings; setReading(true) restores both', async () => {
+    const { rec, socket } = await open({ pingIntervalMs: 20, pongMs: 40 });
+    transport!.setReading(false);
     socket.send(Buffer.of(1));
     await sleep(150);
     expect(rec.frames).toHaveLength(0);
     expect(rec.closeCalls).toBe(0);
-    transport!.resumeReading();
+    transport!.setReading(true);
     await waitFor(() => rec.frames.length === 1);
     expect(rec.closeCalls).toBe(0);
   });

@@ -6,6 +6,7 @@
  * official structs: fields in declaration order, no spaces, `<`, `>`, `&`, U+2028 and U+2029 escaped.
  */
 import { SsmProtocolError } from '../../errors.js';
+import { allocateFrame } from '../frame-allocator.js';
 
 const utf8Decoder = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();
@@ -41,6 +42,7 @@ const GO_ESCAPES: Readonly<Record<string, string>> = {
  * @throws {SsmProtocolError} `PAYLOAD_SHAPE_INVALID` when the value cannot be serialized (BigInt, cycles).
  */
 export function goJson(value: unknown, what: string): string {
+  if (typeof value === 'string' && isPlainText(value)) return `"${value}"`;
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -51,13 +53,61 @@ export function goJson(value: unknown, what: string): string {
   return text.replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
 }
 
-/** UTF-8 bytes of a text. */
+/**
+ * Whether `text` is printable ASCII that JSON and Go write as it is: no `"`, `\\`, `<`, `>` or `&`. The
+ * payloads on the hot path (acknowledgements: a message type, a UUID) always are.
+ */
+export function isPlainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The bytes of an ASCII constant. */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  writeAscii(bytes, 0, text);
+  return bytes;
+}
+
+/** Writes the char codes of an ASCII `text` into `target` at `at` (unchecked); returns the end offset. */
+export function writeAscii(target: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/**
+ * UTF-8 bytes of a text. ASCII is copied char by char into frame memory (see `allocateFrame`): a fresh
+ * `Uint8Array` or `TextEncoder` output costs microseconds for a short text, more than the copy.
+ */
 export function utf8Bytes(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
+  const bytes = allocateFrame(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return utf8Encoder.encode(text);
+    bytes[i] = c;
+  }
+  return bytes;
 }
 
 function asciiLower(key: string): string {
   return key.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/** Per list of field names: the canonical names as a set, and by their lower-case form. */
+const fieldIndexes = new WeakMap<readonly string[], { exact: Set<string>; byLower: Map<string, string> }>();
+
+function fieldIndex(names: readonly string[]): { exact: Set<string>; byLower: Map<string, string> } {
+  let index = fieldIndexes.get(names);
+  if (index === undefined) {
+    index = { exact: new Set(names), byLower: new Map(names.map((name) => [asciiLower(name), name])) };
+    fieldIndexes.set(names, index);
+  }
+  return index;
 }
 
 /** The values of a decoded JSON object, keyed by canonical field name (`undefined` when absent). */
@@ -71,10 +121,11 @@ export function jsonFields<K extends string>(value: unknown, names: readonly K[]
   const out: Partial<Record<K, unknown>> = {};
   if (value === null) return out as Fields<K>;
   if (typeof value !== 'object' || Array.isArray(value)) throw shape(what, 'expected a JSON object');
-  const byLower = new Map<string, K>(names.map((name) => [asciiLower(name), name]));
+  const { exact, byLower } = fieldIndex(names);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const name = byLower.get(asciiLower(key));
+    // Keys written as the official peers write them need no case folding.
+    const name = (exact.has(key) ? key : byLower.get(asciiLower(key))) as K | undefined;
     if (name !== undefined) out[name] = record[key];
   }
   return out as Fields<K>;

@@ -12,7 +12,7 @@
  * calling `onTimer()`. Service-side frames (channel_closed, publication control) come from
  * `service-frames.ts`, or `closeChannel()`.
  */
-import { decodeAgentMessage } from '../../codec/agent-message-decode.js';
+import { type AgentFrame, decodeAgentFrame } from '../../codec/agent-frame.js';
 import { MessageType, PayloadType } from '../../codec/constants.js';
 import { decodeAcknowledge } from '../../codec/payloads/acknowledge.js';
 import { encodeExitCode } from '../../codec/payloads/exit-code.js';
@@ -22,12 +22,10 @@ import { encodeHandshakeRequest } from '../../codec/payloads/handshake-request.j
 import { decodeHandshakeResponse, type HandshakeResponse } from '../../codec/payloads/handshake-response.js';
 import { decodeTerminalSize } from '../../codec/payloads/terminal-size.js';
 import { SsmChannelError, SsmProtocolError } from '../../errors.js';
-import { encodeAckFrame } from '../ack-frame.js';
 import { assertNever } from '../assert-never.js';
 import { checkBound } from '../bounds.js';
 import { type EngineIo, resolveEngineIo } from '../engine-io.js';
-import { StreamLink } from '../stream-link.js';
-import type { StreamMessage } from '../stream-receiver.js';
+import { StreamLink, type StreamLinkStats } from '../stream-link.js';
 import type { AgentEngine } from './agent-api.js';
 import { buildHandshakeRequest, judgeHandshakeResponse } from './agent-handshake.js';
 import {
@@ -57,8 +55,9 @@ class AgentEngineImpl implements AgentEngine {
   readonly #handshakeTimeoutMs: number;
   readonly #maxPendingBytes: number;
   readonly #maxPayload: number;
-  readonly #link: StreamLink<StreamMessage>;
+  readonly #link: StreamLink;
   #inputPaused = false;
+  #linkAtEnd: StreamLinkStats | undefined;
   #handshakeStartedAt = 0;
   #handshakeDeadline: number | undefined;
   readonly #c = {
@@ -120,7 +119,6 @@ class AgentEngineImpl implements AgentEngine {
       this.#c,
       {
         consume: (payloadType, payload) => this.#consume(payloadType, payload),
-        encodeAck: encodeInputAck,
         pump: () => this.#pump(),
       },
       options,
@@ -152,10 +150,10 @@ class AgentEngineImpl implements AgentEngine {
       c.ignored += 1;
       return;
     }
-    let message: ReturnType<typeof decodeAgentMessage>;
+    let message: AgentFrame;
     try {
       // The agent never checks digests; this engine does, so corrupted test frames are dropped.
-      message = decodeAgentMessage(frame);
+      message = decodeAgentFrame(frame);
     } catch {
       c.droppedFrames += 1;
       return;
@@ -270,7 +268,8 @@ class AgentEngineImpl implements AgentEngine {
   stats(): AgentEngineStats {
     return {
       phase: this.#phase,
-      ...this.#link.stats(),
+      // After the end, the window as it was then: what was never acknowledged shows as lost.
+      ...(this.#linkAtEnd ?? this.#link.stats()),
       ...this.#c,
       pendingOutputBytes: this.#link.pending.bytes,
     };
@@ -414,6 +413,7 @@ class AgentEngineImpl implements AgentEngine {
   #end(phase: 'closed' | 'failed'): void {
     this.#phase = phase;
     this.#handshakeDeadline = undefined;
+    this.#linkAtEnd = this.#link.stats();
     this.#link.clear();
   }
 
@@ -422,9 +422,4 @@ class AgentEngineImpl implements AgentEngine {
     this.#end('failed');
     this.#cb.onError?.(error);
   }
-}
-
-/** Acknowledges an `input_stream_data` message of the client. */
-function encodeInputAck(io: EngineIo, message: StreamMessage): Uint8Array {
-  return encodeAckFrame(io, MessageType.InputStreamData, message.sequenceNumber, message.messageId);
 }
