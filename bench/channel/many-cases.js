@@ -1,16 +1,13 @@
 // Many channels at once: `count` data channels against agent emulators in another process, all busy at the
 // same time (each writes `bytes` bytes and reads them back echoed, SHA-256 checked). Measures the time to open
 // and to close them all, the heap per open channel, and the event-loop delay while they run.
-import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { connectDataChannel } from 'ssm-channel';
+import { startEmulatorProcess } from './emulator-process.js';
 
-const CHILD = fileURLToPath(new URL('./emulator-child.js', import.meta.url));
 const CHUNK = 4096;
 /** Channels being opened at once. */
 const OPEN_PARALLEL = 100;
@@ -34,38 +31,6 @@ function pattern(index, bytes) {
   const data = Buffer.allocUnsafe(bytes);
   for (let i = 0; i < bytes; i += 1) data[i] = (i * 31 + index * 7 + (i >> 12)) & 0xff;
   return data;
-}
-
-/** Starts emulator-child.js with `sessions` echo sessions (handshake: the client may write at once). */
-async function startEmulators(sessions) {
-  const child = fork(CHILD, [JSON.stringify({ sessions, options: { mode: 'echo', handshake: true } })], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const [first] = await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`the emulator process exited with ${code} (is ssm-channel built?)`);
-    }),
-  ]);
-  return {
-    sessions: first.sessions,
-    async stats() {
-      child.send('stats');
-      const [reply] = await once(child, 'message');
-      return reply.stats;
-    },
-    async close() {
-      process.off('exit', killOnExit);
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.send('close');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /**
@@ -113,7 +78,7 @@ async function inWaves(count, parallel, make) {
  */
 export async function manyChannels({ count, bytes, timeoutMs = 300_000 }) {
   const gc = collector();
-  const emulators = await startEmulators(count);
+  const emulators = await startEmulatorProcess(count, { mode: 'echo', handshake: true });
   const delay = monitorEventLoopDelay({ resolution: SAMPLE_MS });
   const channels = [];
   const deadline = AbortSignal.timeout(timeoutMs);
