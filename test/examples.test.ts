@@ -9,7 +9,10 @@ import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from 'game
 import { afterEach, describe, expect, it } from 'vitest';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/dist/', import.meta.url));
-const BUILT = existsSync(`${EXAMPLES}emulated-session.js`) && existsSync(`${EXAMPLES}admin-shell-pipe.js`);
+const BUILT =
+  existsSync(`${EXAMPLES}emulated-session.js`) &&
+  existsSync(`${EXAMPLES}admin-shell-pipe.js`) &&
+  existsSync(`${EXAMPLES}group-diagnostics.js`);
 
 const CREDENTIALS = {
   accessKeyId: 'AKIDEXAMPLETEST00001',
@@ -55,7 +58,8 @@ describe.skipIf(!BUILT)('examples', () => {
     const run = await runExample('emulated-session.js', [], '', { PATH: process.env.PATH });
     expect(run.stderr).toContain('session ended: channel_closed');
     expect(run.stdout).toMatch(/^40 120\r?$/m);
-    expect(run.stdout).toMatch(/^30 100\r?$/m);
+    // The shell's prompt may come after the echo of the typed line, so before the output on its line.
+    expect(run.stdout).toMatch(/^(# )?30 100\r?$/m);
     expect(run.code).toBe(0);
   });
 
@@ -82,5 +86,33 @@ describe.skipIf(!BUILT)('examples', () => {
     expect(run.stdout).toContain('answer-42');
     expect(run.stderr).toContain(`connected to ${em.streamSessionId}`);
     expect(run.code).toBe(0);
+  });
+
+  it('group-diagnostics: runs a command on every session that allows an admin shell, one line each', async () => {
+    em = await startGameLiftStreamsEmulator({
+      credentials: CREDENTIALS,
+      moreSessions: [{ status: 'TERMINATED' }, { runtime: 'windows' }, {}],
+    });
+    const env = {
+      PATH: process.env.PATH,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_GAMELIFTSTREAMS: em.endpoint,
+    };
+    const run = await runExample(
+      'group-diagnostics.js',
+      [em.streamGroupId, em.region, 'echo "diag ok"'],
+      '',
+      env,
+    );
+    const [first, terminated, windows, last] = em.streamSessionIds;
+    expect(run.stdout).toContain(`${first} exit=0 diag ok\n`);
+    expect(run.stdout).toContain(`${last} exit=0 diag ok\n`);
+    expect(run.stdout).toContain(`${windows} UNSUPPORTED_SHELL\n`);
+    expect(run.stdout).not.toContain(terminated as string);
+    expect(run.code).toBe(1);
   });
 });

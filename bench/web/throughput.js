@@ -2,12 +2,11 @@
 // WebSocket) beside Node's (connectDataChannel, the Duplex over ws), in the same run, alternating, against
 // two agents each in its own process: the benchmark's fast agent (bench/channel/agent-child.js: pre-encoded
 // 1 KiB frames, so that the client is what is measured) and the agent emulator of ssm-channel/testing in
-// `source` mode (the real agent engine, slower: it is the limit there). Client CPU per MB: this process's for
+// `source` mode (bench/channel/emulator-process.js; the real agent engine, slower: it is the limit there). Client CPU per MB: this process's for
 // Node; the page's main thread for Chromium (DevTools' TaskDuration). Needs Chromium (CHROMIUM_PATH,
 // default /usr/bin/chromium) and a build.
 //
 //   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0)
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { connectDataChannel } from 'ssm-channel';
 import { startAgentProcess } from '../channel/agent-process.js';
 import { median, outputOurs } from '../channel/cases.js';
+import { startEmulatorProcess } from '../channel/emulator-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAYLOAD = 1024;
@@ -54,31 +54,6 @@ async function servePage() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { url: `http://127.0.0.1:${server.address().port}/`, server };
-}
-
-/** The agent emulator in its own process; `session(bytes)` adds a source session. */
-async function startEmulatorChild() {
-  const child = fork(fileURLToPath(new URL('./emulator-child.js', import.meta.url)), ['900000'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  process.once('exit', () => child.kill('SIGKILL'));
-  const [ready] = await once(child, 'message');
-  if (ready?.type !== 'ready') throw new Error('the emulator process did not start');
-  let reqId = 0;
-  return {
-    async session(bytes, seed) {
-      const id = reqId++;
-      child.send({ type: 'session', bytes, seed, reqId: id });
-      for (;;) {
-        const [message] = await once(child, 'message');
-        if (message?.type === 'session' && message.reqId === id) return message;
-      }
-    },
-    close() {
-      child.send({ type: 'stop' });
-      return once(child, 'exit');
-    },
-  };
 }
 
 /** Chromium reads one stream; MB/s and the page's main-thread time per MB. */
@@ -120,7 +95,12 @@ async function nodeFromEmulator(session, total) {
 }
 
 const agent = await startAgentProcess({ lifetimeMs: 900_000 });
-const emulator = await startEmulatorChild();
+// One source session per emulator run: the warm-ups and every round, Node's and Chromium's.
+const emulator = await startEmulatorProcess(2 + 2 * ROUNDS, {
+  mode: 'source',
+  source: { bytes: EMULATOR_BYTES },
+});
+let nextSession = 0;
 const served = await servePage();
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -153,11 +133,11 @@ try {
       FAST_MESSAGES * PAYLOAD,
     );
   const fastNode = () => outputOurs(agent, { messages: FAST_MESSAGES, payload: PAYLOAD });
-  const emuWeb = async () => {
-    const s = await emulator.session(EMULATOR_BYTES, ids++);
+  const emuWeb = () => {
+    const s = emulator.sessions[nextSession++];
     return inChromium(page, cdp, s.url, s.tokenValue, EMULATOR_BYTES);
   };
-  const emuNode = async () => nodeFromEmulator(await emulator.session(EMULATOR_BYTES, ids++), EMULATOR_BYTES);
+  const emuNode = () => nodeFromEmulator(emulator.sessions[nextSession++], EMULATOR_BYTES);
   // One warm-up of each, then rounds in alternating order.
   await fastNode();
   await fastWeb();

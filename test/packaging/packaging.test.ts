@@ -309,7 +309,7 @@ describe('installed without node-pty', () => {
     const bin = join(app, 'node_modules', '.bin', 'gamelift-admin-shell');
     const help = await run(bin, ['--help'], { cwd: app });
     expect(help.code, shown(help)).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: gamelift-admin-shell --stream-group/);
+    expect(help.stdout).toMatch(/^Usage:\n {2}gamelift-admin-shell --stream-group/);
     expect(help.stderr).toBe('');
     const version = await run(bin, ['--version'], { cwd: app });
     expect(version.code, shown(version)).toBe(0);

@@ -1,7 +1,4 @@
-import {
-  CreateStreamSessionAdminShellCommand,
-  type GameLiftStreamsClient,
-} from '@aws-sdk/client-gameliftstreams';
+import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { type AdminShellAccess, createAdminShellAccess } from './admin-shell-access.js';
 import {
   type RetryOptions,
@@ -11,11 +8,12 @@ import {
   retryWithBackoff,
 } from './backoff.js';
 import { startCallDeadline } from './call-deadline.js';
-import { guardClientEndpoint } from './endpoint-guard.js';
-import { AdminShellError } from './errors.js';
+import { guardClientEndpoint, requestTargetOf } from './endpoint-guard.js';
+import { AdminShellError, mention } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import type { AdminShellLogger } from './logger.js';
 import { checkMilliseconds, checkSignal } from './option-checks.js';
+import { sdk } from './sdk.js';
 import { clientProfile } from './sdk-client.js';
 import { mapServiceError, serviceErrorName, serviceHttpStatus } from './service-errors.js';
 import { FINAL_STATUSES, lookUpSessionStatus, statusError } from './session-status.js';
@@ -65,10 +63,12 @@ export function describeUrl(url: string): string {
 
 function callTimedOut(operation: string, timeoutMs: number, region: string | undefined, cause: unknown) {
   const where = region === undefined ? '' : ` in ${region}`;
+  const target = requestTargetOf(cause);
+  const at = target === undefined ? '' : ` ${target}`;
   return new AdminShellError(
     'NETWORK_ERROR',
-    `The GameLift Streams endpoint${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
-      'the network, the region and the endpoint option (--endpoint-url), then try again.',
+    `The GameLift Streams endpoint${at}${where} did not answer ${operation} within ${timeoutMs / 1000} s. Check ` +
+      `the network, the region and ${mention('endpoint')}, then try again.`,
     { cause },
   );
 }
@@ -119,7 +119,7 @@ export async function requestAdminShellAccess(
     const deadline = startCallDeadline(callTimeoutMs, signal);
     try {
       const out = await client.send(
-        new CreateStreamSessionAdminShellCommand({
+        new sdk.CreateStreamSessionAdminShellCommand({
           Identifier: ids.streamGroup.value,
           StreamSessionIdentifier: ids.streamSession.value,
         }),

@@ -24,8 +24,8 @@ export interface RetryProgress {
  */
 export interface RetryOptions {
   /**
-   * The longest total time spent retrying, from the first call. When the next wait would pass it, the last
-   * error is reported instead. 0 to 2^31 − 1; 0 means a single call.
+   * The longest total time spent retrying, from the first call. A wait that would pass it is cut short, so
+   * the last call is made at this bound; an error after it is reported. 0 to 2^31 − 1; 0 means a single call.
    * @default 60_000
    */
   maxWaitMs?: number;
@@ -109,8 +109,9 @@ export interface RetryRuntime {
 }
 
 /**
- * Calls `attempt` until it succeeds, fails with an error `classify` does not call retryable, or the total wait
- * would pass `maxWaitMs`; then the last error is thrown as it is.
+ * Calls `attempt` until it succeeds, fails with an error `classify` does not call retryable, or fails once
+ * `maxWaitMs` has passed; then the last error is thrown as it is. The wait that would pass `maxWaitMs` is cut
+ * to end at it, so the whole budget is used.
  * @throws the last error of `attempt`; `AdminShellError` `ABORTED` when `signal` is aborted during a wait;
  *   `AdminShellError` `INVALID_ARGUMENT` for bad options, before the first call (see
  *   {@link resolveRetryOptions}).
@@ -132,8 +133,9 @@ export async function retryWithBackoff<T>(
       const reason = classify(error);
       if (reason === undefined) throw error;
       const elapsedMs = now() - started;
-      const delayMs = backoffDelay(n, delays, runtime.random);
-      if (elapsedMs + delayMs > maxWaitMs) throw error;
+      const leftMs = maxWaitMs - elapsedMs;
+      if (leftMs <= 0) throw error;
+      const delayMs = Math.min(backoffDelay(n, delays, runtime.random), leftMs);
       try {
         options.onRetry?.({ attempt: n, reason, delayMs, elapsedMs, maxWaitMs });
       } catch {

@@ -1,5 +1,5 @@
-import { SsmChannelError } from 'ssm-channel';
-import { AdminShellError } from './errors.js';
+import { type CloseInfo, SsmChannelError } from 'ssm-channel';
+import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
 
 /** The `code` of an `SsmChannelError` (of any copy of `ssm-channel`), if `error` is one. */
@@ -62,8 +62,32 @@ export function mapChannelError(error: unknown): AdminShellError {
     default:
       return new AdminShellError(
         'CHANNEL_FAILED',
-        `The admin shell data channel failed (${code}${detail}). Try again; if it persists, run with --verbose.`,
+        `The admin shell data channel failed (${code}${detail}). Try again; if it persists, turn on diagnostics (${mention('diagnostics')}).`,
         options,
       );
+  }
+}
+
+/** The {@link AdminShellError} that explains `error`: one found in its cause chain, or a mapping of it. */
+export function explainFailure(error: unknown): AdminShellError {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (e instanceof AdminShellError) return e;
+    e = e.cause;
+  }
+  return mapChannelError(error);
+}
+
+/**
+ * Why a channel that closed failed, or `undefined` for a normal end (`channel_closed`, or closed here).
+ */
+export function closeFailure(info: CloseInfo): AdminShellError | undefined {
+  switch (info.reason) {
+    case 'channel_closed':
+    case 'local':
+      return undefined;
+    case 'aborted':
+      return new AdminShellError('ABORTED', 'The operation was aborted.', { cause: info.error });
+    default:
+      return explainFailure(info.error);
   }
 }

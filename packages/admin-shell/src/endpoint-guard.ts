@@ -1,7 +1,8 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { isLoopbackHost } from 'ssm-channel';
-import { AdminShellError } from './errors.js';
+import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
+import { limitResponseBody, ResponseTooLarge, responseTooLarge } from './response-limit.js';
 
 const ALLOWED_HTTP_HOSTS = 'http:// is allowed only for loopback hosts (127.0.0.1, ::1, localhost)';
 
@@ -43,6 +44,30 @@ export function checkEndpoint(endpoint: string): void {
   if (problem !== undefined) throw new AdminShellError('INVALID_ARGUMENT', problem);
 }
 
+/** The endpoint each failed request was sent to, by its error (see {@link requestTargetOf}). */
+const requestTargets = new WeakMap<object, string>();
+
+/** `protocol://host:port` of a serialized request (never its path or query). */
+function describeTarget(request: unknown): string {
+  const { protocol, hostname, port } = request as { protocol: string; hostname: string; port?: number };
+  const scheme = `${protocol.toLowerCase().replace(/:$/, '')}:`;
+  const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+  return printableText(`${scheme}//${host}${port === undefined ? '' : `:${port}`}`, 200);
+}
+
+/**
+ * The endpoint (`https://host[:port]`) the request that failed with `error` was sent to, when the request
+ * went through a client guarded by {@link guardClientEndpoint}.
+ */
+export function requestTargetOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const found = requestTargets.get(e);
+    if (found !== undefined) return found;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** The name of the middleware that {@link guardClientEndpoint} adds. */
 export const ENDPOINT_GUARD_MIDDLEWARE = 'gameliftAdminShellEndpointGuard';
 
@@ -66,7 +91,7 @@ function checkRequestTarget(request: unknown): void {
   if (problem === undefined) return;
   throw new AdminShellError(
     'INVALID_ARGUMENT',
-    `${problem} Check the endpoint option (--endpoint-url), AWS_ENDPOINT_URL_GAMELIFTSTREAMS, ` +
+    `${problem} Check ${mention('endpoint')}, AWS_ENDPOINT_URL_GAMELIFTSTREAMS, ` +
       'AWS_ENDPOINT_URL and the endpoint_url of the AWS profile. Nothing was sent.',
   );
 }
@@ -93,10 +118,40 @@ export function guardClientEndpoint(client: GameLiftStreamsClient): void {
   const present = stack.identify().some((entry) => entry.split(' ')[0] === ENDPOINT_GUARD_MIDDLEWARE);
   if (present) return;
   stack.add(
-    (next) => (args) => {
-      checkRequestTarget((args as { request?: unknown }).request);
-      return next(args);
+    (next) => async (args) => {
+      const request = (args as { request?: unknown }).request;
+      checkRequestTarget(request);
+      try {
+        return await next(args);
+      } catch (error) {
+        // The SDK appends a hint to errors of the body's deserialization: say it in one sentence instead.
+        const tooLarge = findCause(error, ResponseTooLarge);
+        if (tooLarge !== undefined) throw responseTooLarge(describeTarget(request), tooLarge.bytes);
+        if (typeof error === 'object' && error !== null) requestTargets.set(error, describeTarget(request));
+        throw error;
+      }
     },
     { name: ENDPOINT_GUARD_MIDDLEWARE, step: 'build', priority: 'low' },
   );
+  // Closest to the HTTP handler, before the SDK reads the body: bound it (see MAX_RESPONSE_BYTES).
+  stack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown; headers?: Record<string, string> } | undefined;
+      if (response !== undefined) response.body = limitResponseBody(response.body, response.headers);
+      return result;
+    },
+    { name: RESPONSE_LIMIT_MIDDLEWARE, step: 'deserialize', priority: 'low' },
+  );
+}
+
+/** The name of the middleware that bounds the size of the API's answers. */
+export const RESPONSE_LIMIT_MIDDLEWARE = 'gameliftAdminShellResponseLimit';
+
+function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if (e instanceof type) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

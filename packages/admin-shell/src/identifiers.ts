@@ -1,4 +1,4 @@
-import { AdminShellError } from './errors.js';
+import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
 
 /**
@@ -170,7 +170,7 @@ export function checkRegion(ids: CheckedIdentifiers, clientRegion: string): void
     throw new AdminShellError(
       'REGION_MISMATCH',
       `The identifiers name region ${ids.region}, but the client is configured for ${clientRegion}. ` +
-        `Set the region option (--region) to ${ids.region}, or use identifiers from ${clientRegion}.`,
+        `Set ${mention('region')} to ${ids.region}, or use identifiers from ${clientRegion}.`,
     );
   }
 }

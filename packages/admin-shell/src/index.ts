@@ -7,8 +7,14 @@ export type { AccessRequestOptions, AdminShellAccess } from './access-request.js
 export { ACCESS_DEFAULTS, requestAdminShellAccess } from './access-request.js';
 export type { RetryOptions, RetryProgress, RetryReason } from './backoff.js';
 export { RETRY_DEFAULTS } from './backoff.js';
+export type {
+  AdminShellCommandOptions,
+  AdminShellCommandResult,
+} from './command/run-admin-shell-command.js';
+export { COMMAND_DEFAULTS, runAdminShellCommand } from './command/run-admin-shell-command.js';
+export type { CommandTimeouts } from './command/run-on-shell.js';
 export type { AdminShellErrorCode } from './errors.js';
-export { AdminShellError, isAdminShellError } from './errors.js';
+export { AdminShellError, commandLineMessage, isAdminShellError } from './errors.js';
 export type { CheckedIdentifiers, ParsedIdentifier } from './identifiers.js';
 export {
   checkIdentifiers,
@@ -16,6 +22,8 @@ export {
   parseStreamGroupIdentifier,
   parseStreamSessionIdentifier,
 } from './identifiers.js';
+export type { ListStreamSessionsOptions, StreamSessionListing } from './list-stream-sessions.js';
+export { listStreamSessions } from './list-stream-sessions.js';
 export type { AdminShellLogger } from './logger.js';
 export type {
   AdminShell,
@@ -28,3 +36,6 @@ export { openAdminShell } from './open-admin-shell.js';
 export type { ClientSettings } from './sdk-client.js';
 export { CLIENT_DEFAULTS, createGameLiftStreamsClient } from './sdk-client.js';
 export { SHELL_READY_STATUSES } from './session-status.js';
+export type { CopyOptions, CopyProgress, CopyResult } from './transfer/copy-types.js';
+export { copyFromStreamSession } from './transfer/download.js';
+export { copyToStreamSession } from './transfer/upload.js';

@@ -271,7 +271,8 @@ async function open(
         'SESSION_REPLACED',
         `The connection dropped, and the service answered with a new terminal session ` +
           `(${printableText(fresh.sessionId, 100)}) ` +
-          `instead of ${connectedSessionId}: the shell you were using is gone. Open the admin shell again.`,
+          `instead of ${printableText(connectedSessionId, 100)}: the shell you were using is gone. Open the admin ` +
+          'shell again.',
       );
       logger?.warn?.('the service replaced the terminal session; not reconnecting', {
         was: connectedSessionId,

@@ -1,10 +1,10 @@
-import { GameLiftStreamsClient, type GameLiftStreamsClientConfig } from '@aws-sdk/client-gameliftstreams';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { GameLiftStreamsClient, GameLiftStreamsClientConfig } from '@aws-sdk/client-gameliftstreams';
 import { checkEndpoint, guardClientEndpoint } from './endpoint-guard.js';
-import { AdminShellError } from './errors.js';
+import { AdminShellError, mention } from './errors.js';
 import { checkRegionName } from './identifiers.js';
 import { checkMilliseconds } from './option-checks.js';
 import { printableText } from './printable-text.js';
+import { httpHandler, sdk } from './sdk.js';
 
 /** How to build a `GameLiftStreamsClient` when none is injected. Unset fields use the SDK's usual chain. */
 export interface ClientSettings {
@@ -68,13 +68,17 @@ export function createGameLiftStreamsClient(settings: ClientSettings): GameLiftS
   const config: GameLiftStreamsClientConfig = {
     maxAttempts: 1,
     // throwOnRequestTimeout: without it the handler only logs (to the console) and keeps waiting.
-    requestHandler: new NodeHttpHandler({ connectionTimeout, requestTimeout, throwOnRequestTimeout: true }),
+    requestHandler: new httpHandler.NodeHttpHandler({
+      connectionTimeout,
+      requestTimeout,
+      throwOnRequestTimeout: true,
+    }),
   };
   if (settings.region !== undefined) config.region = settings.region;
   if (settings.profile !== undefined) config.profile = settings.profile;
   if (settings.credentials !== undefined) config.credentials = settings.credentials;
   if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
-  const client = new GameLiftStreamsClient(config);
+  const client = new sdk.GameLiftStreamsClient(config);
   guardClientEndpoint(client);
   return client;
 }
@@ -115,7 +119,7 @@ export async function resolveClientRegion(client: GameLiftStreamsClient): Promis
 function regionMissing(cause: unknown): AdminShellError {
   return new AdminShellError(
     'REGION_MISSING',
-    'No AWS region is configured. Give the region option (--region), set AWS_REGION, give a region in ' +
+    `No AWS region is configured. Give ${mention('region')}, set AWS_REGION, give a region in ` +
       'your profile, or use ARNs, which name their region.',
     { cause },
   );

@@ -1,11 +1,13 @@
-import { AdminShellError } from './errors.js';
+import { requestTargetOf } from './endpoint-guard.js';
+import { AdminShellError, mention } from './errors.js';
 import { printableText } from './printable-text.js';
 
 /** What a service error is mapped against, to say which resource and call it was about. */
 export interface ServiceErrorContext {
-  readonly operation: 'CreateStreamSessionAdminShell' | 'GetStreamSession';
+  readonly operation: 'CreateStreamSessionAdminShell' | 'GetStreamSession' | 'ListStreamSessions';
   readonly streamGroup: string;
-  readonly streamSession: string;
+  /** Absent for an operation on the whole stream group. */
+  readonly streamSession?: string;
   readonly region?: string;
   /** How long 409/429 answers were retried before giving up, in ms. */
   readonly waitedMs?: number;
@@ -85,12 +87,12 @@ function credentialsMissing(profile: ServiceErrorContext['profile'], options: { 
     return new AdminShellError(
       'CREDENTIALS_MISSING',
       'No AWS credentials were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a configured ' +
-        'profile (the profile option, --profile), or run `aws configure` / `aws sso login` first.',
+        `profile (${mention('profile')}), or run \`aws configure\` / \`aws sso login\` first.`,
       options,
     );
   }
   const shown = JSON.stringify(printableText(profile.name, 64));
-  const source = profile.from === 'option' ? 'the profile option, --profile' : 'AWS_PROFILE';
+  const source = profile.from === 'option' ? mention('profile') : 'AWS_PROFILE';
   const flag = SHELL_SAFE_PROFILE.test(profile.name) ? profile.name : '<name>';
   return new AdminShellError(
     'CREDENTIALS_MISSING',
@@ -113,7 +115,12 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const status = serviceHttpStatus(error);
   const says = serviceSays(error);
   const where = context.region === undefined ? '' : ` in ${context.region}`;
-  const session = `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
+  const target = requestTargetOf(error);
+  const at = target === undefined ? '' : ` ${target}`;
+  const session =
+    context.streamSession === undefined
+      ? `stream group ${context.streamGroup}`
+      : `stream session ${context.streamSession} of stream group ${context.streamGroup}`;
   const waited =
     context.waitedMs === undefined || context.waitedMs < 1_000
       ? ''
@@ -145,8 +152,10 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   if (name === 'ResourceNotFoundException' || status === 404) {
     return new AdminShellError(
       'NOT_FOUND',
-      `The ${session} was not found${where}${says}. Check both identifiers and the region ` +
-        '(list sessions with `aws gameliftstreams list-stream-sessions --identifier <stream group>`).',
+      context.streamSession === undefined
+        ? `The ${session} was not found${where}${says}. Check the identifier and the region.`
+        : `The ${session} was not found${where}${says}. Check both identifiers and the region ` +
+            `(list the stream group's sessions with ${mention('listSessions')}).`,
       options,
     );
   }
@@ -154,7 +163,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     return new AdminShellError(
       'NOT_READY',
       `The admin shell of ${session} is not ready yet${waited}${says}. Wait a little and try again, or allow a longer ` +
-        'wait (--wait, or the retry.maxWaitMs option).',
+        `wait (${mention('wait')}).`,
       options,
     );
   }
@@ -162,7 +171,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
     return new AdminShellError(
       'THROTTLED',
       `GameLift Streams kept throttling ${context.operation}${waited}${says}. Wait a minute and try again, or allow a ` +
-        'longer wait (--wait, or the retry.maxWaitMs option).',
+        `longer wait (${mention('wait')}).`,
       options,
     );
   }
@@ -178,16 +187,16 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   if (name === 'TimeoutError') {
     return new AdminShellError(
       'NETWORK_ERROR',
-      `The GameLift Streams endpoint${where} did not answer ${context.operation} in time (TimeoutError). ` +
-        'Check the network, the region and --endpoint-url (the endpoint option), then try again.',
+      `The GameLift Streams endpoint${at}${where} did not answer ${context.operation} in time (TimeoutError). ` +
+        `Check the network, the region and ${mention('endpoint')}, then try again.`,
       options,
     );
   }
   if (network !== undefined) {
     return new AdminShellError(
       'NETWORK_ERROR',
-      `Could not reach the GameLift Streams endpoint${where} (${network}). Check the network, the ` +
-        'region and --endpoint-url.',
+      `Could not reach the GameLift Streams endpoint${at}${where} (${network}). Check the network, the ` +
+        `region and ${mention('endpoint')}.`,
       options,
     );
   }
@@ -201,7 +210,7 @@ export function mapServiceError(error: unknown, context: ServiceErrorContext): A
   const what = name.length > 0 ? printableText(name, 100) : 'an unexpected error';
   return new AdminShellError(
     'SERVICE_ERROR',
-    `${context.operation} failed with ${what}${says}. Try again; if it persists, turn on diagnostics (the logger option, --verbose) to see more.`,
+    `${context.operation} failed with ${what}${says}. Try again; if it persists, turn on diagnostics (${mention('diagnostics')}) to see more.`,
     options,
   );
 }

@@ -1,8 +1,9 @@
-import { type GameLiftStreamsClient, GetStreamSessionCommand } from '@aws-sdk/client-gameliftstreams';
+import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { startCallDeadline } from './call-deadline.js';
 import { AdminShellError } from './errors.js';
 import type { CheckedIdentifiers } from './identifiers.js';
 import { printableText } from './printable-text.js';
+import { sdk } from './sdk.js';
 
 /** Stream session statuses in which CreateStreamSessionAdminShell can succeed. */
 export const SHELL_READY_STATUSES = [
@@ -33,7 +34,7 @@ export async function lookUpSessionStatus(
   const deadline = startCallDeadline(timeoutMs, signal);
   try {
     const out = await client.send(
-      new GetStreamSessionCommand({
+      new sdk.GetStreamSessionCommand({
         Identifier: ids.streamGroup.value,
         StreamSessionIdentifier: ids.streamSession.value,
       }),

@@ -53,7 +53,7 @@ describe('retryWithBackoff', () => {
     expect(seen[2]).toMatchObject({ reason: 'not_ready', elapsedMs: 1_125, maxWaitMs: 60_000 });
   });
 
-  it('stops before the total wait passes maxWaitMs and throws the last error', async () => {
+  it('uses the whole of maxWaitMs: the last wait ends at it, then the last error is thrown', async () => {
     const { runtime, sleeps } = virtualRuntime();
     let calls = 0;
     const error = await retryWithBackoff(
@@ -66,7 +66,9 @@ describe('retryWithBackoff', () => {
       runtime,
     ).catch((e: unknown) => e);
     expect((error as Error).message).toBe(`busy ${calls}`);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+    // 375 + 750 + 1500 + 3000 = 5625, then 3750 (5000 drawn at 0.5 → 3750), then the 625 ms left.
+    expect(sleeps).toEqual([375, 750, 1_500, 3_000, 3_750, 625]);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(calls).toBe(sleeps.length + 1);
     expect(calls).toBeGreaterThan(3);
   });

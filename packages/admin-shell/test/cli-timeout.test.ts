@@ -33,7 +33,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell against an endpoint that never ans
     expect(elapsed).toBeGreaterThanOrEqual(ACCESS_DEFAULTS.callTimeoutMs - 500);
     expect(elapsed).toBeLessThan(ACCESS_DEFAULTS.callTimeoutMs + 8_000);
     expect(run.stderr).toMatch(
-      /^gamelift-admin-shell: The GameLift Streams endpoint in us-west-2 did not answer CreateStreamSessionAdminShell within 15 s\. Check the network, the region and the endpoint option \(--endpoint-url\)/,
+      /^gamelift-admin-shell: The GameLift Streams endpoint http:\/\/127\.0\.0\.1:\d+ in us-west-2 did not answer CreateStreamSessionAdminShell within 15 s\. Check the network, the region and --endpoint-url, then try again\.\n$/,
     );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout.length).toBe(0);

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestAdminShellAccess } from '../src/access-request.js';
-import { AdminShellError } from '../src/errors.js';
+import { AdminShellError, commandLineMessage } from '../src/errors.js';
 import { checkIdentifiers } from '../src/identifiers.js';
 import { openAdminShell } from '../src/open-admin-shell.js';
 import { CLIENT_DEFAULTS, createGameLiftStreamsClient } from '../src/sdk-client.js';
@@ -51,7 +51,12 @@ describe('an endpoint that accepts the connection and never answers', () => {
     expect(elapsed).toBeLessThan(3_000);
     expect(error.code).toBe('NETWORK_ERROR');
     expect(error.message).toContain('did not answer CreateStreamSessionAdminShell in time');
-    expect(error.message).toContain('--endpoint-url');
+    // The library names its own option; the command (commandLineMessage) names the flag.
+    expect(error.message).toMatch(
+      /endpoint http:\/\/127\.0\.0\.1:\d+ in us-west-2 .*the endpoint option, then try again\.$/,
+    );
+    expect(error.message).not.toContain('--');
+    expect(commandLineMessage(error)).toContain('the region and --endpoint-url, then try again.');
     expect(silent.accepted()).toBe(1);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestAdminShellAccess } from '../src/access-request.js';
-import { AdminShellError } from '../src/errors.js';
+import { AdminShellError, commandLineMessage } from '../src/errors.js';
 import { checkIdentifiers } from '../src/identifiers.js';
 import { type ClientSettings, createGameLiftStreamsClient } from '../src/sdk-client.js';
 import { mapServiceError } from '../src/service-errors.js';
@@ -74,11 +74,14 @@ describe('missing credentials with a named profile', () => {
     expect(error.message).not.toContain('Set AWS_ACCESS_KEY_ID');
   });
 
-  it('no profile and no keys: the general advice, with the option named before the flag', async () => {
+  it("no profile and no keys: the general advice, naming the library's option, or the command's flag", async () => {
     setEnv({ ...ENV, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
     const error = await credentialsError({});
     expect(error.message).toContain('No AWS credentials were found. Set AWS_ACCESS_KEY_ID');
-    expect(error.message).toContain('the profile option, --profile');
+    expect(error.message).toContain('choose a configured profile (the profile option), or run');
+    expect(error.message).not.toContain('--profile');
+    expect(commandLineMessage(error)).toContain('choose a configured profile (--profile), or run');
+    expect(commandLineMessage(error)).not.toContain('option');
   });
 
   it('a profile name that is not safe to paste into a shell is not put in the suggested command', () => {

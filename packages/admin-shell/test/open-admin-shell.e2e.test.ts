@@ -182,6 +182,31 @@ describe('openAdminShell: real SDK -> API emulator -> agent emulator -> real she
     for (let i = 0; i < 150; i++) expect(out.text()).toContain(`line-${i}-x`);
   });
 
+  it('SESSION_REPLACED names both SessionIds without their control characters (the first one too)', async () => {
+    const em = await start({
+      agent: { faults: { cut: { afterBytes: 4_000, times: 1 } } },
+      rewriteSessionId: (id) => `\u001b]0;pwned\u0007\u001b[2J${id}`,
+    });
+    const shell = await open(em);
+    const out = collect(shell);
+    shell.write('echo first-shell\n');
+    await out.until(/first-shell\r?\n/);
+    await em.replaceTerminalSession();
+    shell.write(
+      'i=0; while [ $i -lt 200 ]; do echo pad-$i-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; i=$((i+1)); done\n',
+    );
+    const info = await shell.whenClosed;
+    const chain: unknown[] = [];
+    for (let e: unknown = info.error; e instanceof Error && chain.length < 8; e = e.cause) chain.push(e);
+    const replaced = chain.find((e): e is AdminShellError => e instanceof AdminShellError);
+    expect(replaced?.code).toBe('SESSION_REPLACED');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
+    expect(replaced?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(replaced?.message).toMatch(
+      /\(\]0;pwned \[2Jemulated-[0-9a-f]+\) instead of \]0;pwned \[2Jemulated-[0-9a-f]+: /,
+    );
+  });
+
   it('a reconnection that gets another SessionId ends with SESSION_REPLACED and reads nothing of the new shell', async () => {
     const em = await start({ agent: { faults: { cut: { afterBytes: 4_000, times: 1 } } } });
     const shell = await open(em);

@@ -14,11 +14,17 @@ export const ExitCode = {
   INVALID_REQUEST: 65,
   /** The stream group or stream session does not exist (in that region). */
   NOT_FOUND: 68,
+  /** The source of a copy does not exist (on the host or here). */
+  NO_INPUT: 66,
   /** The stream session is in a status that allows no admin shell (e.g. TERMINATED). */
   SESSION_UNAVAILABLE: 69,
   /** An internal error of this program (a bug; please report it). */
   INTERNAL: 70,
-  /** The service had an internal error, or could not be reached. */
+  /** The host lacks a tool that running a command or copying needs (base64, tar, …). */
+  REMOTE_TOOL: 72,
+  /** The destination of a copy cannot be written (missing folder, permissions, full disk). */
+  CANT_CREATE: 73,
+  /** The service had an internal error, or could not be reached; a command's output too large to collect. */
   SERVICE: 74,
   /** Still not ready (409) or still throttled (429) after the bounded wait: try again later. */
   NOT_READY: 75,
@@ -28,7 +34,10 @@ export const ExitCode = {
   ACCESS_DENIED: 77,
   /** No region or no credentials configured. */
   CONFIG: 78,
-  /** The session needs a feature this client does not have (KMS encryption, another session type). */
+  /**
+   * The session needs a feature this client does not have (KMS encryption, another session type), or its
+   * shell cannot run a command (Windows).
+   */
   UNSUPPORTED: 79,
   /** Ended from the keyboard (Enter ~ .) or by SIGINT. */
   INTERRUPTED: 130,
@@ -61,6 +70,15 @@ const BY_ERROR_CODE: Record<AdminShellErrorCode, ExitCodeValue> = {
   SESSION_REPLACED: ExitCode.CONNECTION,
   CHANNEL_FAILED: ExitCode.CONNECTION,
   COMMAND_INCOMPLETE: ExitCode.CONNECTION,
+  UNSUPPORTED_SHELL: ExitCode.UNSUPPORTED,
+  REMOTE_TOOL_MISSING: ExitCode.REMOTE_TOOL,
+  OUTPUT_TOO_LARGE: ExitCode.SERVICE,
+  REMOTE_PATH_NOT_FOUND: ExitCode.NO_INPUT,
+  REMOTE_READ_FAILED: ExitCode.NO_INPUT,
+  LOCAL_PATH_NOT_FOUND: ExitCode.NO_INPUT,
+  REMOTE_WRITE_FAILED: ExitCode.CANT_CREATE,
+  LOCAL_WRITE_FAILED: ExitCode.CANT_CREATE,
+  TRANSFER_CORRUPTED: ExitCode.CONNECTION,
   ABORTED: ExitCode.INTERRUPTED,
 };
 

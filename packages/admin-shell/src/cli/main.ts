@@ -1,7 +1,14 @@
 #!/usr/bin/env node
+/**
+ * The `gamelift-admin-shell` process: `--help`, `--version` and usage errors are answered from this file's
+ * small imports; everything else (the AWS SDK, the data channel) is loaded only for a run.
+ */
+import { commandLineMessage } from '../errors.js';
+import { type CliArgs, parseCliArgs } from './args.js';
+import { PROGRAM } from './cli-io.js';
 import { ExitCode, exitCodeForSignal } from './exit-codes.js';
+import { HELP_TEXT, packageVersion } from './help.js';
 import { restoreAllTerminals } from './raw-mode.js';
-import { runCli } from './run-cli.js';
 
 type HandledSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -9,19 +16,31 @@ type HandledSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNAL_GRACE_MS = 3_000;
 
 const argv = process.argv.slice(2);
-const verbose = argv.includes('--verbose') || argv.includes('-v');
+let args: CliArgs;
+try {
+  args = parseCliArgs(argv);
+} catch (error) {
+  process.stderr.write(`${PROGRAM}: ${commandLineMessage(error as Error)}\n`);
+  process.exit(ExitCode.USAGE);
+}
+if (args.help || args.version) {
+  process.stdout.write(args.help ? HELP_TEXT : `${PROGRAM} ${packageVersion()}\n`);
+  process.exit(ExitCode.OK);
+}
+
+// The SDK and the data channel start loading now, while the process wiring below is set up.
+const cli = import('./run-cli.js');
 // The SDK warns on every start that its future versions need Node 22: noise on a diagnostics-only stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function crash(error: unknown): never {
   restoreAllTerminals();
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
-    `\ngamelift-admin-shell: internal error: ${message}. This is a bug; please report it.\n`,
-  );
-  if (verbose && error instanceof Error && error.stack !== undefined)
+  process.stderr.write(`\n${PROGRAM}: internal error: ${message}. This is a bug; please report it.\n`);
+  if (args.verbose && error instanceof Error && error.stack !== undefined) {
     process.stderr.write(`${error.stack}\n`);
-  process.exit(70);
+  }
+  process.exit(ExitCode.INTERNAL);
 }
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
@@ -56,12 +75,11 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+const { runCli } = await cli;
 const code = await runCli(
   argv,
   { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-  {
-    signal: controller.signal,
-  },
+  { signal: controller.signal },
 );
 await Promise.all([flush(process.stdout), flush(process.stderr)]);
 restoreAllTerminals();

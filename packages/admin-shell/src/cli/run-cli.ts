@@ -1,22 +1,12 @@
 import { SsmChannelError } from 'ssm-channel';
-import { isAdminShellError } from '../errors.js';
-import { parseStreamSessionIdentifier } from '../identifiers.js';
-import { type AdminShell, openAdminShell } from '../open-admin-shell.js';
+import { explainFailure } from '../channel-errors.js';
+import { AdminShellError, commandLineMessage, isAdminShellError } from '../errors.js';
 import { printableText } from '../printable-text.js';
 import { type CliArgs, parseCliArgs } from './args.js';
-import {
-  type CliIo,
-  createDiagnostics,
-  DEFAULT_TERMINAL_SIZE,
-  type Diagnostics,
-  localTerminalSize,
-} from './cli-io.js';
+import { type CliIo, createDiagnostics, type Diagnostics } from './cli-io.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { HELP_TEXT, packageVersion } from './help.js';
-import { runCommand } from './run-command.js';
-import { runInteractive } from './run-interactive.js';
-import { runPiped } from './run-piped.js';
-import { explainFailure } from './session-end.js';
+import { HELP_TEXT, packageVersion, WEB_HELP_TEXT } from './help.js';
+import type { CliContext } from './session-options.js';
 import { createVerboseLogger } from './verbose-logger.js';
 
 /** Options of {@link runCli}. */
@@ -28,12 +18,12 @@ export interface RunCliOptions {
 /** Reports a failure on stderr (one sentence, no stack trace) and returns its exit status. */
 export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolean): number {
   if (isAdminShellError(error)) {
-    diag.say(error.message);
+    diag.say(commandLineMessage(error));
     return exitCodeFor(error.code);
   }
   if (error instanceof SsmChannelError) {
     const failure = explainFailure(error);
-    diag.say(failure.message);
+    diag.say(commandLineMessage(failure));
     return exitCodeFor(failure.code);
   }
   const message = printableText(error instanceof Error ? error.message : String(error), 500);
@@ -44,16 +34,31 @@ export function reportFailure(error: unknown, diag: Diagnostics, verbose: boolea
   return ExitCode.INTERNAL;
 }
 
-/** The stream group: `--stream-group`, or the one an ARN given as `--stream-session` names. */
-export function streamGroupOf(args: CliArgs): string | undefined {
-  if (args.streamGroup !== undefined) return args.streamGroup;
-  if (args.streamSession?.startsWith('arn:')) {
-    const parsed = parseStreamSessionIdentifier(args.streamSession);
-    return parsed.region === undefined
-      ? parsed.streamGroupId
-      : `arn:aws:gameliftstreams:${parsed.region}:${parsed.accountId}:streamgroup/${parsed.streamGroupId}`;
+/** Runs the mode the arguments ask for, loading only its own modules (tar only for cp, …). */
+async function dispatch(ctx: CliContext): Promise<number> {
+  const { args, io } = ctx;
+  switch (args.mode) {
+    case 'ls':
+      return (await import('./run-list.js')).runList(ctx);
+    case 'cp':
+      return (await import('./run-copy.js')).runCopy(ctx);
+    case 'web':
+      return (await import('../web/web-command.js')).runWebMode(ctx);
+    case 'shell':
+      if (args.allSessions) return (await import('./run-all-sessions.js')).runAllSessions(ctx);
+      if (args.command !== undefined)
+        return (await import('./run-command.js')).runCommandMode(ctx, args.command);
+      if (io.stdin.isTTY === true || args.tty)
+        return (await import('./run-terminal.js')).runTerminalMode(ctx);
+      if (args.record !== undefined) {
+        throw new AdminShellError(
+          'INVALID_ARGUMENT',
+          '--record records a terminal session: run it in a terminal, or give -t to record the transcript of ' +
+            'stdin. See --help.',
+        );
+      }
+      return (await import('./run-command.js')).runScriptMode(ctx);
   }
-  return undefined;
 }
 
 /**
@@ -65,11 +70,6 @@ export async function runCli(
   io: CliIo,
   options: RunCliOptions = {},
 ): Promise<number> {
-  if (argv[0] === 'web') {
-    // Loaded only for this subcommand: the rest of the command never imports the web server.
-    const { runWebCommand } = await import('../web/web-command.js');
-    return runWebCommand(argv.slice(1), io, options);
-  }
   const diag = createDiagnostics(io.stderr);
   let args: CliArgs;
   try {
@@ -78,66 +78,21 @@ export async function runCli(
     return reportFailure(error, diag, false);
   }
   if (args.help) {
-    io.stdout.write(HELP_TEXT);
+    io.stdout.write(args.mode === 'web' ? WEB_HELP_TEXT : HELP_TEXT);
     return ExitCode.OK;
   }
   if (args.version) {
     io.stdout.write(`gamelift-admin-shell ${packageVersion()}\n`);
     return ExitCode.OK;
   }
-  const verbose = args.verbose;
-  let shell: AdminShell;
+  const logger = args.verbose ? createVerboseLogger((line) => diag.line(line)) : undefined;
+  const ctx: CliContext = { args, io, diag, signal: options.signal, logger };
   try {
-    if (args.streamSession === undefined) {
-      diag.say('--stream-session is required. See --help.');
-      return ExitCode.USAGE;
-    }
-    const streamGroupId = streamGroupOf(args);
-    if (streamGroupId === undefined) {
-      diag.say('--stream-group is required (unless --stream-session is an ARN). See --help.');
-      return ExitCode.USAGE;
-    }
-    const logger = verbose ? createVerboseLogger((line) => diag.line(line)) : undefined;
-    let waitingSaid = false;
-    const maxWaitMs = args.waitSeconds === undefined ? undefined : args.waitSeconds * 1000;
-    shell = await openAdminShell({
-      streamGroupId,
-      streamSessionId: args.streamSession,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(logger === undefined ? {} : { logger }),
-      terminalSize: localTerminalSize(io) ?? DEFAULT_TERMINAL_SIZE,
-      api: {
-        ...(args.region === undefined ? {} : { region: args.region }),
-        ...(args.profile === undefined ? {} : { profile: args.profile }),
-        ...(args.endpointUrl === undefined ? {} : { endpoint: args.endpointUrl }),
-        retry: {
-          ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
-          onRetry: (progress) => {
-            if (waitingSaid || verbose) return;
-            waitingSaid = true;
-            const what = progress.reason === 'not_ready' ? 'is not ready yet' : 'API is throttling';
-            diag.say(
-              `the admin shell ${what}; retrying for up to ${Math.round(progress.maxWaitMs / 1000)} s...`,
-            );
-          },
-        },
-      },
-    });
+    return await dispatch(ctx);
   } catch (error) {
-    return reportFailure(error, diag, verbose);
-  }
-  // The agent's text, line by line, without terminal escapes.
-  for (const line of (shell.session?.customerMessage ?? '').split('\n').slice(0, 20)) {
-    const text = printableText(line, 500);
-    if (text !== '') diag.say(text);
-  }
-  try {
-    if (args.command !== undefined) return await runCommand(shell, args.command, io, diag);
-    if (io.stdin.isTTY === true) return await runInteractive(shell, io, diag);
-    return await runPiped(shell, io, diag);
-  } catch (error) {
-    return reportFailure(error, diag, verbose);
-  } finally {
-    if (!shell.destroyed) shell.destroy();
+    // Ended by a signal or a closed stdout: the process says so with its exit status, not with a message.
+    if (options.signal?.aborted && isAdminShellError(error) && error.code === 'ABORTED')
+      return ExitCode.INTERRUPTED;
+    return reportFailure(error, diag, args.verbose);
   }
 }

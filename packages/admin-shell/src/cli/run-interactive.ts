@@ -1,4 +1,5 @@
 import type { ReadStream } from 'node:tty';
+import type { TerminalSize } from 'ssm-channel';
 import type { AdminShell } from '../open-admin-shell.js';
 import { type CliIo, type Diagnostics, freshTerminalSize, localTerminalSize } from './cli-io.js';
 import { createEscapeDetector, ESCAPE_HELP } from './escape-detector.js';
@@ -11,12 +12,17 @@ import { exitCodeForClose, waitForReadableEnd } from './session-end.js';
 const DRAIN_MS = 2_000;
 
 /**
- * Runs the shell against the local terminal: raw mode (restored on every way out, and while the process is
+ * Runs the shell against the local terminal (`onSize` hears every size sent): raw mode (restored on every way out, and while the process is
  * stopped by an external SIGTSTP), the window size at start, on every resize and after SIGCONT, every key
  * (Ctrl-C, Ctrl-Z, …) to the remote shell, and the Enter ~ . escape.
  * @returns the exit status.
  */
-export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnostics): Promise<number> {
+export async function runInteractive(
+  shell: AdminShell,
+  io: CliIo,
+  diag: Diagnostics,
+  onSize: (size: TerminalSize) => void = () => {},
+): Promise<number> {
   const stdin = io.stdin as ReadStream;
   const guard = enterRawMode(stdin);
   diag.setRaw(true);
@@ -24,11 +30,15 @@ export async function runInteractive(shell: AdminShell, io: CliIo, diag: Diagnos
   let removeJobControl = (): void => {};
   const onResize = (): void => {
     const size = localTerminalSize(io);
-    if (size !== undefined) shell.resize(size.cols, size.rows);
+    if (size === undefined) return;
+    shell.resize(size.cols, size.rows);
+    onSize(size);
   };
   const onContinue = (): void => {
     const size = freshTerminalSize(io);
-    if (size !== undefined && !shell.destroyed) shell.resize(size.cols, size.rows);
+    if (size === undefined || shell.destroyed) return;
+    shell.resize(size.cols, size.rows);
+    onSize(size);
   };
   let escaped = false;
   const onKeys = (chunk: Buffer): void => {

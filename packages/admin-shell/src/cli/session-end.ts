@@ -1,19 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { CloseInfo } from 'ssm-channel';
-import { mapChannelError } from '../channel-errors.js';
-import { AdminShellError } from '../errors.js';
+import { explainFailure } from '../channel-errors.js';
+import { commandLineMessage } from '../errors.js';
 import { printableText } from '../printable-text.js';
 import type { Diagnostics } from './cli-io.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-
-/** The {@link AdminShellError} that explains `error`: one found in its cause chain, or a mapping of it. */
-export function explainFailure(error: unknown): AdminShellError {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (e instanceof AdminShellError) return e;
-    e = e.cause;
-  }
-  return mapChannelError(error);
-}
 
 /**
  * The exit status for how the channel ended, telling the user why on stderr when it was not a normal end:
@@ -34,7 +25,7 @@ export function exitCodeForClose(info: CloseInfo, diag: Diagnostics): number {
       return ExitCode.INTERRUPTED;
     default: {
       const failure = explainFailure(info.error);
-      diag.say(failure.message);
+      diag.say(commandLineMessage(failure));
       return exitCodeFor(failure.code);
     }
   }

@@ -64,6 +64,41 @@ export function checkInjectedFault(fault: unknown): InjectedFault {
   return fault as InjectedFault;
 }
 
+/** The most stream sessions an emulated group holds. */
+export const MAX_EMULATED_SESSIONS = 1_000;
+
+function checkRuntime(value: unknown, name: string): void {
+  if (value !== 'linux' && value !== 'windows') {
+    throw invalid(`${name} must be 'linux' or 'windows', not ${shownValue(value)}.`);
+  }
+}
+
+function checkMoreSessions(more: GameLiftStreamsEmulatorOptions['moreSessions']): void {
+  if (more === undefined) return;
+  if (typeof more === 'number') {
+    if (!Number.isSafeInteger(more) || more < 0 || more >= MAX_EMULATED_SESSIONS) {
+      throw invalid(
+        `moreSessions must be a whole number from 0 to ${MAX_EMULATED_SESSIONS - 1}, not ${shownValue(more)}.`,
+      );
+    }
+    return;
+  }
+  if (!Array.isArray(more) || more.length >= MAX_EMULATED_SESSIONS) {
+    throw invalid(
+      `moreSessions must be a count or an array of fewer than ${MAX_EMULATED_SESSIONS} sessions.`,
+    );
+  }
+  for (const spec of more as unknown[]) {
+    if (typeof spec !== 'object' || spec === null) throw invalid('each of moreSessions must be an object.');
+    const { id, status, runtime } = spec as Record<string, unknown>;
+    if (id !== undefined && (typeof id !== 'string' || !ID.test(id))) {
+      throw invalid(`a session id must be 1 to 128 letters, digits and hyphens, not ${shownValue(id)}.`);
+    }
+    if (status !== undefined) checkEmulatedStatus(status);
+    if (runtime !== undefined) checkRuntime(runtime, 'runtime');
+  }
+}
+
 /**
  * Checks the options of the API emulator, except `tokenValue` and `agent` (the agent emulator's own checks).
  * @throws {AdminShellError} `INVALID_ARGUMENT` that names the option.
@@ -89,6 +124,15 @@ export function checkEmulatorOptions(options: GameLiftStreamsEmulatorOptions): v
     );
   }
   if (options.status !== undefined) checkEmulatedStatus(options.status);
+  if (options.runtime !== undefined) checkRuntime(options.runtime, 'runtime');
+  if (options.rewriteSessionId !== undefined && typeof options.rewriteSessionId !== 'function') {
+    throw invalid('rewriteSessionId must be a function.');
+  }
+  checkMoreSessions(options.moreSessions);
+  const { pageSize } = options;
+  if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 100)) {
+    throw invalid(`pageSize must be a whole number from 1 to 100, not ${shownValue(pageSize)}.`);
+  }
   if (options.faults !== undefined) {
     if (!Array.isArray(options.faults)) throw invalid('faults must be an array.');
     for (const fault of options.faults) checkInjectedFault(fault);

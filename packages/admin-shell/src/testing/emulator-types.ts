@@ -17,11 +17,31 @@ export const EMULATED_SESSION_STATUSES = [
 /** One of {@link EMULATED_SESSION_STATUSES}. */
 export type EmulatedSessionStatus = (typeof EMULATED_SESSION_STATUSES)[number];
 
-/** The two operations the emulator serves. */
-export const EMULATED_OPERATIONS = ['CreateStreamSessionAdminShell', 'GetStreamSession'] as const;
+/** The operations the emulator serves. */
+export const EMULATED_OPERATIONS = [
+  'CreateStreamSessionAdminShell',
+  'GetStreamSession',
+  'ListStreamSessions',
+] as const;
 
 /** One of {@link EMULATED_OPERATIONS}. */
 export type EmulatedOperation = (typeof EMULATED_OPERATIONS)[number];
+
+/**
+ * The operating system of an emulated stream session: `linux` (a real shell) or `windows` (its admin shell
+ * is a stand-in for PowerShell: the banner, the `PS C:\…>` prompt, and PowerShell's error for every line).
+ */
+export type EmulatedRuntime = 'linux' | 'windows';
+
+/** A stream session of the emulated stream group besides the first. */
+export interface EmulatedStreamSessionSpec {
+  /** 1 to 128 letters, digits and hyphens. @default a random 13-character ID */
+  id?: string;
+  /** @default 'ACTIVE' */
+  status?: EmulatedSessionStatus;
+  /** @default 'linux' */
+  runtime?: EmulatedRuntime;
+}
 
 /** An error to answer with instead of serving the operation. */
 export interface InjectedFault {
@@ -56,6 +76,21 @@ export interface GameLiftStreamsEmulatorOptions {
   notReadyTimes?: number;
   /** The stream session's status. ACTIVATING answers 409; TERMINATING, TERMINATED and ERROR answer 400. @default 'ACTIVE' */
   status?: EmulatedSessionStatus;
+  /** The first stream session's operating system. @default 'linux' */
+  runtime?: EmulatedRuntime;
+  /**
+   * More stream sessions in the stream group, each with its own terminal session (its own shell): a count of
+   * ACTIVE Linux sessions, or their descriptions. At most 1 000.
+   * @default 0
+   */
+  moreSessions?: number | readonly EmulatedStreamSessionSpec[];
+  /**
+   * For tests of hostile answers: the SessionId that CreateStreamSessionAdminShell answers with, made from
+   * the terminal session's own. Reconnections compare it, so it must stay the same for the same session.
+   */
+  rewriteSessionId?: (sessionId: string) => string;
+  /** Sessions per ListStreamSessions page when the request sets no MaxResults (1 to 100). @default 25 */
+  pageSize?: number;
   /** Errors to inject, consumed in order per operation. */
   faults?: readonly InjectedFault[];
   /**
@@ -70,7 +105,10 @@ export interface GameLiftStreamsEmulatorOptions {
    * @default a fresh random token per answer
    */
   tokenValue?: string;
-  /** Options for the agent emulator behind the URLs (it always runs in `shell` mode). */
+  /**
+   * Options for the agent emulator behind the URLs (it always runs in `shell` mode). `maxSessions` defaults to
+   * enough for every stream session.
+   */
   agent?: Omit<AgentEmulatorOptions, 'mode' | 'tokenValue'>;
   /** 0 to 65535. @default 0 (any free port) */
   port?: number;
@@ -97,6 +135,8 @@ export interface GameLiftStreamsEmulator {
   readonly streamSessionId: string;
   readonly streamGroupArn: string;
   readonly streamSessionArn: string;
+  /** Every stream session of the group, the first one first. */
+  readonly streamSessionIds: readonly string[];
   /** Every request answered so far, in order. */
   readonly calls: readonly EmulatorCall[];
   /** Every token handed out so far, in order (for tests that check where tokens end up). */
@@ -107,15 +147,18 @@ export interface GameLiftStreamsEmulator {
    */
   agent(): Promise<AgentEmulator>;
   /**
-   * The terminal session (agent emulator session) that CreateStreamSessionAdminShell currently hands out.
-   * Once its shell has ended, the next call starts a new one (a new SessionId), as the service would.
+   * The terminal session (agent emulator session) that CreateStreamSessionAdminShell currently hands out for
+   * a stream session (the first by default). Once its shell has ended, the next call starts a new one (a new
+   * SessionId), as the service would.
+   * @throws {AdminShellError} `INVALID_ARGUMENT` for a stream session the group does not have.
    */
-  terminalSession(): Promise<EmulatedSession>;
+  terminalSession(streamSessionId?: string): Promise<EmulatedSession>;
   /**
-   * Changes the stream session's status (and GetStreamSession's StatusReason).
-   * @throws {AdminShellError} `INVALID_ARGUMENT` for a status not in {@link EMULATED_SESSION_STATUSES}.
+   * Changes a stream session's status (the first by default) and GetStreamSession's StatusReason.
+   * @throws {AdminShellError} `INVALID_ARGUMENT` for a status not in {@link EMULATED_SESSION_STATUSES}, or a
+   *   stream session the group does not have.
    */
-  setStatus(status: EmulatedSessionStatus, statusReason?: string): void;
+  setStatus(status: EmulatedSessionStatus, statusReason?: string, streamSessionId?: string): void;
   /**
    * Adds an error to inject.
    * @throws {AdminShellError} `INVALID_ARGUMENT` for a fault the emulator cannot answer with.
@@ -125,7 +168,7 @@ export interface GameLiftStreamsEmulator {
    * Starts a new terminal session (a new shell, a new SessionId): later calls hand out URLs into it, as a
    * service that replaced the session would. The previous one keeps running.
    */
-  replaceTerminalSession(): Promise<void>;
+  replaceTerminalSession(streamSessionId?: string): Promise<void>;
   /** Stops the HTTP server and the agent emulator (every shell). */
   close(): Promise<void>;
 }

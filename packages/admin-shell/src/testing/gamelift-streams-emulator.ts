@@ -1,24 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AgentEmulator, EmulatedSession } from 'ssm-channel/testing';
+import type { AgentEmulator } from 'ssm-channel/testing';
 import { AdminShellError } from '../errors.js';
 import { type EmulatedErrorType, INJECTABLE_STATUS, sendError, sendJson } from './api-errors.js';
 import { checkEmulatedStatus, checkEmulatorOptions, checkInjectedFault } from './emulator-options.js';
 import type {
   EmulatedOperation,
+  EmulatedRuntime,
   EmulatedSessionStatus,
   EmulatorCall,
   GameLiftStreamsEmulator,
   GameLiftStreamsEmulatorOptions,
   InjectedFault,
 } from './emulator-types.js';
+import { listPage, moreSessionSpecs } from './list-page.js';
 import { readBody } from './request-body.js';
 import { checkSigV4 } from './sigv4-check.js';
+import { EmulatedStreamSession, POWERSHELL_SHELL } from './stream-sessions.js';
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const IDENTIFIER = /^(?:[a-zA-Z0-9-]+|arn:aws:gameliftstreams:[^: ]*:[0-9]{12}:[^: ]*)$/;
 const ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/([^/]+?)(\/access)?\/?$/;
+const LIST_ROUTE = /^\/streamgroups\/([^/]+)\/streamsessions\/?$/;
 const MAX_BODY_BYTES = 64 * 1024;
 const NOT_READY_MESSAGE = 'The terminal connection to the stream session is not yet available.';
 /** The longest part of a failure's message quoted in the 500 answer. */
@@ -45,12 +49,16 @@ async function checkTokenValue(value: string): Promise<void> {
  */
 async function startAgent(
   options: GameLiftStreamsEmulatorOptions,
-  tokenValue?: string,
+  tokenValue: string | undefined,
+  streamSessions: number,
 ): Promise<AgentEmulator> {
   const { startAgentEmulator } = await import('ssm-channel/testing');
   try {
     return await startAgentEmulator({
+      // Room for a few terminal sessions per stream session (each run of a command starts one).
+      maxSessions: Math.max(64, 4 * streamSessions),
       ...options.agent,
+      ...(options.runtime === 'windows' ? { shell: POWERSHELL_SHELL } : {}),
       ...(tokenValue === undefined ? {} : { tokenValue }),
       mode: 'shell',
     });
@@ -80,9 +88,11 @@ function randomId(length: number): string {
 
 /**
  * Starts a GameLift Streams API emulator on 127.0.0.1: a real HTTP server that answers
- * CreateStreamSessionAdminShell (`POST /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}/access`)
- * and GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) in the
- * service's REST JSON shapes, errors included, and hands out URLs into an agent emulator that runs a real shell.
+ * CreateStreamSessionAdminShell (`POST /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}/access`),
+ * GetStreamSession (`GET /streamgroups/{Identifier}/streamsessions/{StreamSessionIdentifier}`) and
+ * ListStreamSessions (`GET /streamgroups/{Identifier}/streamsessions`, page by page) in the service's REST JSON
+ * shapes, errors included, for a stream group of one or many stream sessions, and hands out URLs into an agent
+ * emulator that runs a real shell per terminal session.
  * Every request must carry a SigV4 Authorization header (see {@link GameLiftStreamsEmulatorOptions.credentials}).
  * The agent emulator behind the URLs starts with it (no shell runs before a client connects).
  * A request the emulator fails to handle is answered 500 InternalServerException whose message says what
@@ -103,37 +113,61 @@ export async function startGameLiftStreamsEmulator(
   const streamSessionId = options.streamSessionId ?? randomId(13);
   const streamGroupArn = `arn:aws:gameliftstreams:${region}:${accountId}:streamgroup/${streamGroupId}`;
   const streamSessionArn = `arn:aws:gameliftstreams:${region}:${accountId}:streamsession/${streamGroupId}/${streamSessionId}`;
-  const createdAt = Math.floor(Date.now() / 1000);
-  let status: EmulatedSessionStatus = options.status ?? 'ACTIVE';
-  let statusReason: string | undefined;
-  let notReadyLeft = options.notReadyTimes ?? 0;
+  const ApplicationArn = `arn:aws:gameliftstreams:${region}:${accountId}:application/a-${randomId(9)}`;
   const faults: InjectedFault[] = [...(options.faults ?? [])];
   const calls: EmulatorCall[] = [];
+  let notReadyLeft = options.notReadyTimes ?? 0;
+  const pageSize = options.pageSize ?? 25;
 
-  const agent = await startAgent(options, fixedToken);
-  let current: Promise<EmulatedSession> | undefined;
+  const specs = moreSessionSpecs(options.moreSessions);
+  const agent = await startAgent(options, fixedToken, specs.length + 1);
   let closed = false;
   const getAgent = (): Promise<AgentEmulator> => {
     if (closed) return Promise.reject(new Error('the emulator is closed'));
     return Promise.resolve(agent);
   };
-  // Like the service, a call after the terminal session has ended (its shell exited) starts a new one.
-  let currentEnded = false;
-  const track = (session: Promise<EmulatedSession>): Promise<EmulatedSession> => {
-    currentEnded = false;
-    session.then(
-      (s) =>
-        s.ended.then(() => {
-          if (current === session) currentEnded = true;
-        }),
-      () => undefined,
+  const now = Math.floor(Date.now() / 1000);
+  const sessionArn = (id: string): string =>
+    `arn:aws:gameliftstreams:${region}:${accountId}:streamsession/${streamGroupId}/${id}`;
+  const sessions = new Map<string, EmulatedStreamSession>();
+  const addSession = (
+    id: string,
+    status: EmulatedSessionStatus,
+    runtime: EmulatedRuntime,
+    first: boolean,
+  ) => {
+    if (sessions.has(id)) {
+      throw new AdminShellError('INVALID_ARGUMENT', `stream session ${id} is given twice.`);
+    }
+    sessions.set(
+      id,
+      new EmulatedStreamSession({
+        id,
+        arn: sessionArn(id),
+        runtime,
+        status,
+        // Older first, a second apart, so that listings have distinct ages.
+        createdAt: now - (specs.length + 1) + sessions.size,
+        agent: getAgent,
+        usesFirst: first,
+      }),
     );
-    return session;
   };
-  const terminalSession = (): Promise<EmulatedSession> => {
-    current ??= track(getAgent().then((a) => a.session));
-    if (currentEnded) current = track(getAgent().then((a) => a.createSession()));
-    return current;
+  try {
+    addSession(streamSessionId, options.status ?? 'ACTIVE', options.runtime ?? 'linux', true);
+    for (const spec of specs) {
+      addSession(spec.id ?? randomId(13), spec.status ?? 'ACTIVE', spec.runtime ?? 'linux', false);
+    }
+  } catch (error) {
+    await agent.close();
+    throw error;
+  }
+  const sessionOf = (id: string | undefined): EmulatedStreamSession => {
+    const found = sessions.get(id ?? streamSessionId);
+    if (found === undefined) {
+      throw new AdminShellError('INVALID_ARGUMENT', `the emulated stream group has no stream session ${id}.`);
+    }
+    return found;
   };
   const issuedTokens: string[] = [];
 
@@ -163,14 +197,17 @@ export async function startGameLiftStreamsEmulator(
     };
 
     const route = ROUTE.exec(path);
+    const list = route === null ? LIST_ROUTE.exec(path) : null;
     const operation: EmulatedOperation | undefined =
-      route === null
-        ? undefined
-        : req.method === 'POST' && route[3] !== undefined
+      route !== null
+        ? req.method === 'POST' && route[3] !== undefined
           ? 'CreateStreamSessionAdminShell'
           : req.method === 'GET' && route[3] === undefined
             ? 'GetStreamSession'
-            : undefined;
+            : undefined
+        : list !== null && req.method === 'GET'
+          ? 'ListStreamSessions'
+          : undefined;
     const authFailure = checkSigV4(
       { method: req.method ?? 'GET', path, query, headers: req.headers, body },
       { region, service: 'gameliftstreams', credentials: options.credentials },
@@ -179,7 +216,7 @@ export async function startGameLiftStreamsEmulator(
       fail({ operation: operation ?? 'unknown' }, authFailure.errorType, authFailure.message);
       return;
     }
-    if (route === null || operation === undefined) {
+    if (operation === undefined) {
       fail(
         { operation: 'unknown' },
         'UnknownOperationException',
@@ -190,17 +227,20 @@ export async function startGameLiftStreamsEmulator(
     let identifier: string;
     let sessionIdentifier: string;
     try {
-      identifier = decodeURIComponent(route[1] ?? '');
-      sessionIdentifier = decodeURIComponent(route[2] ?? '');
+      identifier = decodeURIComponent((route ?? list)?.[1] ?? '');
+      sessionIdentifier = route === null ? '' : decodeURIComponent(route[2] ?? '');
     } catch {
       fail({ operation }, 'ValidationException', 'The identifiers are not correctly percent-encoded.');
       return;
     }
-    const call = { operation, identifier, streamSessionIdentifier: sessionIdentifier };
-    for (const [name, value] of [
-      ['identifier', identifier],
-      ['streamSessionIdentifier', sessionIdentifier],
-    ] as const) {
+    const call = {
+      operation,
+      identifier,
+      ...(route === null ? {} : { streamSessionIdentifier: sessionIdentifier }),
+    };
+    const checked: (readonly [string, string])[] = [['identifier', identifier]];
+    if (route !== null) checked.push(['streamSessionIdentifier', sessionIdentifier]);
+    for (const [name, value] of checked) {
       if (value.length < 1 || value.length > 128 || !IDENTIFIER.test(value)) {
         fail(
           call,
@@ -221,10 +261,27 @@ export async function startGameLiftStreamsEmulator(
       fail(call, type, fault.message ?? `Injected ${type}.`);
       return;
     }
-    if (
-      (identifier !== streamGroupId && identifier !== streamGroupArn) ||
-      (sessionIdentifier !== streamSessionId && sessionIdentifier !== streamSessionArn)
-    ) {
+    if (identifier !== streamGroupId && identifier !== streamGroupArn) {
+      fail(call, 'ResourceNotFoundException', `Stream group ${identifier} not found.`);
+      return;
+    }
+    if (operation === 'ListStreamSessions') {
+      const page = listPage([...sessions.values()], new URLSearchParams(query), pageSize);
+      if (typeof page === 'string') {
+        fail(call, 'ValidationException', page);
+        return;
+      }
+      sendJson(res, {
+        Items: page.items.map((session) => summary(session)),
+        ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+      });
+      calls.push({ ...call, httpStatus: 200 });
+      return;
+    }
+    const bySession = sessionIdentifier.startsWith('arn:')
+      ? [...sessions.values()].find((session) => session.arn === sessionIdentifier)
+      : sessions.get(sessionIdentifier);
+    if (bySession === undefined) {
       fail(
         call,
         'ResourceNotFoundException',
@@ -234,44 +291,52 @@ export async function startGameLiftStreamsEmulator(
     }
     if (operation === 'GetStreamSession') {
       sendJson(res, {
-        Arn: streamSessionArn,
+        ...summary(bySession),
         StreamGroupId: streamGroupId,
-        Status: status,
-        ...(statusReason === undefined ? {} : { StatusReason: statusReason }),
-        Protocol: 'WebRTC',
-        Location: region,
-        UserId: 'emulated-user',
-        ApplicationArn: `arn:aws:gameliftstreams:${region}:${accountId}:application/a-${randomId(9)}`,
         ConnectionTimeoutSeconds: 120,
         SessionLengthSeconds: 43_200,
-        CreatedAt: createdAt,
-        LastUpdatedAt: Math.floor(Date.now() / 1000),
       });
       calls.push({ ...call, httpStatus: 200 });
       return;
     }
-    if (status === 'ACTIVATING') {
+    if (bySession.status === 'ACTIVATING') {
       fail(call, 'StreamSessionAccessNotReadyException', NOT_READY_MESSAGE);
       return;
     }
-    if (status === 'TERMINATING' || status === 'TERMINATED' || status === 'ERROR') {
+    if (
+      bySession.status === 'TERMINATING' ||
+      bySession.status === 'TERMINATED' ||
+      bySession.status === 'ERROR'
+    ) {
       fail(
         call,
         'ValidationException',
-        `Stream session ${streamSessionId} is ${status}; admin shell access needs an active stream session.`,
+        `Stream session ${bySession.id} is ${bySession.status}; admin shell access needs an active stream session.`,
       );
       return;
     }
-    const session = await terminalSession();
+    const session = await bySession.terminalSession();
     const issued = session.issueToken();
     issuedTokens.push(issued.tokenValue);
     sendJson(res, {
-      SessionId: session.sessionId,
+      SessionId: options.rewriteSessionId?.(session.sessionId) ?? session.sessionId,
       StreamUrl: issued.streamUrl,
       TokenValue: issued.tokenValue,
     });
     calls.push({ ...call, httpStatus: 200 });
   };
+
+  const summary = (session: EmulatedStreamSession) => ({
+    Arn: session.arn,
+    Status: session.status,
+    ...(session.statusReason === undefined ? {} : { StatusReason: session.statusReason }),
+    Protocol: 'WebRTC',
+    Location: region,
+    UserId: 'emulated-user',
+    ApplicationArn,
+    CreatedAt: session.createdAt,
+    LastUpdatedAt: session.lastUpdatedAt,
+  });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((failure: unknown) => {
@@ -309,22 +374,22 @@ export async function startGameLiftStreamsEmulator(
     calls,
     issuedTokens,
     agent: getAgent,
-    terminalSession,
-    setStatus(next, reason) {
-      status = checkEmulatedStatus(next);
+    streamSessionIds: [...sessions.keys()],
+    terminalSession: (id) => sessionOf(id).terminalSession(),
+    setStatus(next, reason, id) {
+      const session = sessionOf(id);
+      const status = checkEmulatedStatus(next);
       if (reason !== undefined && typeof reason !== 'string') {
         throw new AdminShellError('INVALID_ARGUMENT', 'statusReason must be a string.');
       }
-      statusReason = reason;
+      session.status = status;
+      session.statusReason = reason;
+      session.lastUpdatedAt = Math.floor(Date.now() / 1000);
     },
     injectFault(fault) {
       faults.push(checkInjectedFault(fault));
     },
-    async replaceTerminalSession() {
-      const next = track((await getAgent()).createSession());
-      current = next;
-      await next;
-    },
+    replaceTerminalSession: (id) => sessionOf(id).replaceTerminalSession(),
     async close() {
       closed = true;
       await new Promise<void>((resolve) => {

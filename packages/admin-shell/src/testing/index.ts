@@ -7,7 +7,9 @@ export type { EmulatedErrorType } from './api-errors.js';
 export { EMULATED_ERRORS, INJECTABLE_STATUS } from './api-errors.js';
 export type {
   EmulatedOperation,
+  EmulatedRuntime,
   EmulatedSessionStatus,
+  EmulatedStreamSessionSpec,
   EmulatorCall,
   GameLiftStreamsEmulator,
   GameLiftStreamsEmulatorOptions,

@@ -8,19 +8,14 @@
 import type { GameLiftStreamsClient } from '@aws-sdk/client-gameliftstreams';
 import { SsmChannelError, type SsmChannelErrorCode } from 'ssm-channel';
 import { type AdminShellAccess, requestAdminShellAccess } from '../access-request.js';
-import type { CliIo, Diagnostics } from '../cli/cli-io.js';
-import { createDiagnostics } from '../cli/cli-io.js';
+import type { Diagnostics } from '../cli/cli-io.js';
 import { ExitCode, exitCodeFor } from '../cli/exit-codes.js';
-import { packageVersion } from '../cli/help.js';
-import { type RunCliOptions, reportFailure, streamGroupOf } from '../cli/run-cli.js';
 import { exitCodeForClose } from '../cli/session-end.js';
-import { createVerboseLogger } from '../cli/verbose-logger.js';
+import { type CliContext, singleTarget } from '../cli/session-options.js';
 import { AdminShellError } from '../errors.js';
 import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName } from '../identifiers.js';
-import type { AdminShellLogger } from '../logger.js';
 import { clientProfile, createGameLiftStreamsClient, resolveClientRegion } from '../sdk-client.js';
 import { mapServiceError } from '../service-errors.js';
-import { parseWebArgs, WEB_HELP_TEXT, type WebArgs } from './web-args.js';
 import { loadPageAssets } from './web-assets.js';
 import { type EndReport, startWebTerminalServer } from './web-server.js';
 
@@ -32,59 +27,29 @@ interface Target {
 }
 
 /**
- * Runs `gamelift-admin-shell web` with the arguments after `web`.
+ * Runs `gamelift-admin-shell web` (the arguments are parsed and checked by `parseCliArgs`).
  * @returns the exit status (the table of `--help`).
+ * @throws {AdminShellError} for bad identifiers, a region, credentials or a page that is missing; the
+ *   command reports them.
  */
-export async function runWebCommand(
-  argv: readonly string[],
-  io: CliIo,
-  options: RunCliOptions = {},
-): Promise<number> {
-  const diag = createDiagnostics(io.stderr);
-  let args: WebArgs;
+export async function runWebMode(ctx: CliContext): Promise<number> {
+  const { args } = ctx;
+  const { streamGroupId, streamSessionId } = singleTarget(args);
+  const ids = checkIdentifiers(streamGroupId, streamSessionId);
+  if (args.region !== undefined) checkRegion(ids, checkRegionName(args.region));
+  const region = args.region ?? ids.region;
+  const client = createGameLiftStreamsClient({
+    ...(region === undefined ? {} : { region }),
+    ...(args.profile === undefined ? {} : { profile: args.profile }),
+    ...(args.endpointUrl === undefined ? {} : { endpoint: args.endpointUrl }),
+  });
   try {
-    args = parseWebArgs(argv);
-  } catch (error) {
-    return reportFailure(error, diag, false);
-  }
-  if (args.help) {
-    io.stdout.write(WEB_HELP_TEXT);
-    return ExitCode.OK;
-  }
-  if (args.version) {
-    io.stdout.write(`gamelift-admin-shell ${packageVersion()}\n`);
-    return ExitCode.OK;
-  }
-  if (args.streamSession === undefined) {
-    diag.say('--stream-session is required. See gamelift-admin-shell web --help.');
-    return ExitCode.USAGE;
-  }
-  const streamGroupId = streamGroupOf(args);
-  if (streamGroupId === undefined) {
-    diag.say(
-      '--stream-group is required (unless --stream-session is an ARN). See gamelift-admin-shell web --help.',
-    );
-    return ExitCode.USAGE;
-  }
-  const logger = args.verbose ? createVerboseLogger((line) => diag.line(line)) : undefined;
-  let client: GameLiftStreamsClient | undefined;
-  try {
-    const ids = checkIdentifiers(streamGroupId, args.streamSession);
-    if (args.region !== undefined) checkRegion(ids, checkRegionName(args.region));
-    const region = args.region ?? ids.region;
-    client = createGameLiftStreamsClient({
-      ...(region === undefined ? {} : { region }),
-      ...(args.profile === undefined ? {} : { profile: args.profile }),
-      ...(args.endpointUrl === undefined ? {} : { endpoint: args.endpointUrl }),
-    });
     const target: Target = { ids, region: await resolveClientRegion(client), client };
     checkRegion(ids, target.region);
     await checkCredentials(target);
-    return await serve(target, args, diag, logger, options.signal);
-  } catch (error) {
-    return reportFailure(error, diag, args.verbose);
+    return await serve(target, ctx);
   } finally {
-    client?.destroy();
+    client.destroy();
   }
 }
 
@@ -104,14 +69,9 @@ async function checkCredentials({ client, ids, region }: Target): Promise<void> 
   }
 }
 
-async function serve(
-  target: Target,
-  args: WebArgs,
-  diag: Diagnostics,
-  logger: AdminShellLogger | undefined,
-  signal: AbortSignal | undefined,
-): Promise<number> {
+async function serve(target: Target, ctx: CliContext): Promise<number> {
   const { ids, region, client } = target;
+  const { args, diag, logger, signal } = ctx;
   const assets = await loadPageAssets();
   let resolveEnded!: (report: EndReport | undefined) => void;
   const ended = new Promise<EndReport | undefined>((resolve) => {
@@ -120,7 +80,7 @@ async function serve(
   let lastApiFailure: AdminShellError | undefined;
   let calls = 0;
   const server = await startWebTerminalServer({
-    port: args.port,
+    port: args.port ?? 0,
     assets,
     handlers: {
       claimed: () => {

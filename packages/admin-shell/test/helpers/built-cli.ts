@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
 import type { GameLiftStreamsEmulator } from '../../src/testing/index.js';
@@ -53,6 +53,19 @@ export interface CliRun {
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: string;
+  /** The largest resident set size seen (sampled every 100 ms from /proc), in KB; 0 when not sampled. */
+  peakRssKb: number;
+}
+
+/** The resident set size of `pid` in KB, from /proc (Linux), or 0. */
+function residentKb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -61,13 +74,27 @@ export interface CliRun {
  */
 export function runBuilt(
   args: readonly string[],
-  options: { env?: Record<string, string>; input?: string | Buffer; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    input?: string | Buffer;
+    timeoutMs?: number;
+    /** Runs the command through this program (e.g. `unshare`), given the node command line as words. */
+    wrap?: (command: string[]) => [string, string[]];
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
+    const [file, argv] = options.wrap?.([process.execPath, MAIN, ...args]) ?? [
+      process.execPath,
+      [MAIN, ...args],
+    ];
+    const child = spawn(file, argv, {
       env: options.env ?? awsEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    let peakRssKb = 0;
+    const sampler = setInterval(() => {
+      peakRssKb = Math.max(peakRssKb, residentKb(child.pid));
+    }, 100);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -76,7 +103,14 @@ export function runBuilt(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+      clearInterval(sampler);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        peakRssKb,
+      });
     });
     child.stdin.on('error', () => {
       // The command may exit before reading all input.

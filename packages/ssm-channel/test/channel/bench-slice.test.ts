@@ -17,6 +17,7 @@ import {
   quantile,
   RING_FRAMES,
 } from '../../../../bench/channel/cases.js';
+import { manyChannels } from '../../../../bench/channel/many-cases.js';
 import { expectedStreamHash } from '../../../../bench/channel/wire.js';
 
 let agent: AgentProcess;
@@ -97,4 +98,15 @@ describe('channel benchmark slice', () => {
       await closeChannel(channel);
     }
   });
+
+  it('100 busy channels at once against agent emulators in another process: all intact, all freed', async () => {
+    const r = await manyChannels({ count: 100, bytes: 16 * 1024, timeoutMs: 60_000 });
+    expect(r.intact).toBe(100);
+    expect(r.agentInputOk).toBe(true);
+    // Far from the measured figures (bench/README.md), so that a loaded machine does not fail it.
+    expect(r.openMs).toBeLessThan(20_000);
+    expect(r.closeMs).toBeLessThan(10_000);
+    expect(r.heapPerChannel).toBeLessThan(256 * 1024);
+    expect(r.busyDelay.p99).toBeLessThan(1_000);
+  }, 90_000);
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { connectDataChannel } from 'ssm-channel';
 import { deterministicBytes } from 'ssm-channel/testing';
 import { describe, expect, it } from 'vitest';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
+import { startEmulatorProcess } from '../../../../bench/channel/emulator-process.js';
 
 const MB = 1_000_000;
 const OUTPUT_BYTES = Number(process.env.SLOW_UPLINK_MB ?? 100) * MB;
@@ -16,12 +16,13 @@ const UPLINK_BYTES_PER_SECOND = 3 * MB;
 describe('a slow uplink', () => {
   it(`${OUTPUT_BYTES / MB} MB of output while the agent reads acks at 3 MB/s: intact, bounded memory, no error`, async () => {
     // The agent in a process of its own: the RSS measured here is the client's.
-    const agent = await startEmulatorProcess({
+    const agent = await startEmulatorProcess(1, {
       mode: 'source',
       source: { bytes: OUTPUT_BYTES, seed: 11 },
       drainTimeoutMs: 60_000,
       faults: { uplinkBytesPerSecond: UPLINK_BYTES_PER_SECOND },
     });
+    const session = agent.sessions[0]!;
     try {
       const rssBefore = process.memoryUsage().rss;
       let rssPeak = rssBefore;
@@ -29,7 +30,7 @@ describe('a slow uplink', () => {
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       }, 50);
       const started = performance.now();
-      const channel = await connectDataChannel({ streamUrl: agent.url, tokenValue: agent.tokenValue });
+      const channel = await connectDataChannel({ streamUrl: session.url, tokenValue: session.tokenValue });
       const errors: unknown[] = [];
       channel.on('error', (error) => errors.push(error));
       const hash = createHash('sha256');
@@ -49,8 +50,8 @@ describe('a slow uplink', () => {
       );
       // The uplink was the limit: the agent paused reading many times, and the output went no faster than
       // its acks could (about 300 bytes per KiB at 3 MB/s is some 10 MB/s).
-      const stats = await agent.stats();
-      expect(stats.faults.uplinkPauses).toBeGreaterThan(10);
+      const [stats] = await agent.stats();
+      expect(stats!.faults.uplinkPauses).toBeGreaterThan(10);
       expect(OUTPUT_BYTES / MB / seconds).toBeLessThan(15);
       const growth = (rssPeak - rssBefore) / MB;
       const figures = `${OUTPUT_BYTES / MB} MB in ${seconds.toFixed(1)} s, RSS +${growth.toFixed(1)} MB`;

@@ -58,6 +58,13 @@ export function createShellBackend(
   let gone = false;
   let watch: PtyExitWatch | undefined;
   const size = { cols: options.initialSize?.cols ?? 80, rows: options.initialSize?.rows ?? 24 };
+  /** Input held until the end of the turn (see `input`). */
+  let pendingInput: Buffer[] = [];
+  const flushInput = (): void => {
+    const data = pendingInput.length === 1 ? (pendingInput[0] as Buffer) : Buffer.concat(pendingInput);
+    pendingInput = [];
+    if (alive) child?.write(data);
+  };
 
   const spawn = (): void => {
     const env: Record<string, string> = {
@@ -109,7 +116,11 @@ export function createShellBackend(
       if (child === undefined && !stopping) spawn();
     },
     input(bytes) {
-      if (alive) child?.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      if (!alive) return;
+      // Input that arrives in one turn goes to the terminal in one write: node-pty sends each write through
+      // the thread pool, so a write per 1 KiB message would cap input far below what the channel carries.
+      pendingInput.push(Buffer.from(bytes));
+      if (pendingInput.length === 1) setImmediate(flushInput);
     },
     resize(next) {
       const cols = Math.min(next.cols, MAX_CELLS);
