@@ -3,7 +3,7 @@
 // connectWebDataChannel, and that it fits the budget; prints the figure and its largest inputs.
 //
 //   node bench/web/bundle-size.js       (after `pnpm run build`; BENCH_WRITE=0 leaves bench/README.md alone)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeReadmeBlock } from '../readme-block.js';
 import { bundleForBrowser, GZIP_BUDGET_BYTES } from './bundle.js';
 
 const bundle = await bundleForBrowser();
@@ -45,15 +45,9 @@ const lines = [
 const table = lines.join('\n');
 console.log(table);
 
-if (process.env.BENCH_WRITE !== '0') {
-  const readme = new URL('../README.md', import.meta.url);
-  const BEGIN = '<!-- bundle-size:begin -->';
-  const END = '<!-- bundle-size:end -->';
-  let text = readFileSync(readme, 'utf8');
-  const block = `${BEGIN}\n${table}\n\nesbuild --platform=browser --minify, ESM, target es2022; ${new Date().toISOString().slice(0, 10)}.\n${END}`;
-  text = text.includes(BEGIN)
-    ? text.slice(0, text.indexOf(BEGIN)) + block + text.slice(text.indexOf(END) + END.length)
-    : `${text.trimEnd()}\n\n## Browser bundle (\`bench/web/bundle-size.js\`)\n\nLatest run (written by the script):\n\n${block}\n`;
-  writeFileSync(readme, text);
-}
+writeReadmeBlock(
+  'bundle-size',
+  'Browser bundle (`bench/web/bundle-size.js`)',
+  `${table}\n\nesbuild --platform=browser --minify, ESM, target es2022`,
+);
 process.exitCode = ok && missing.length === 0 ? 0 : 1;

@@ -8,9 +8,7 @@
 //
 //   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0)
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -18,6 +16,7 @@ import { connectDataChannel } from 'ssm-channel';
 import { startAgentProcess } from '../channel/agent-process.js';
 import { median, outputOurs } from '../channel/cases.js';
 import { startEmulatorProcess } from '../channel/emulator-process.js';
+import { machine, writeReadmeBlock } from '../readme-block.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAYLOAD = 1024;
@@ -179,17 +178,7 @@ const table = [
     rows.emuWeb,
   ),
 ].join('\n');
-const machine = `Node ${process.version}, Chromium ${chromiumVersion} (headless), ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}; medians of ${ROUNDS} alternating rounds`;
-log(`\n${table}\n\n${machine}`);
+const where = `${machine()}, Chromium ${chromiumVersion} (headless); medians of ${ROUNDS} alternating rounds`;
+log(`\n${table}\n\n${where}`);
 
-if (process.env.BENCH_WRITE !== '0') {
-  const readme = new URL('../README.md', import.meta.url);
-  const BEGIN = '<!-- web-bench:begin -->';
-  const END = '<!-- web-bench:end -->';
-  let text = readFileSync(readme, 'utf8');
-  const block = `${BEGIN}\n${table}\n\n${machine}; ${new Date().toISOString().slice(0, 10)}.\n${END}`;
-  text = text.includes(BEGIN)
-    ? text.slice(0, text.indexOf(BEGIN)) + block + text.slice(text.indexOf(END) + END.length)
-    : `${text.trimEnd()}\n\n## Browser throughput (\`bench/web/throughput.js\`)\n\nLatest run (written by the script):\n\n${block}\n`;
-  writeFileSync(readme, text);
-}
+writeReadmeBlock('web-bench', 'Browser throughput (`bench/web/throughput.js`)', `${table}\n\n${where}`);
