@@ -141,7 +141,13 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
 
   async function openPage(
     command: Command,
-  ): Promise<{ context: BrowserContext; page: Page; requests: string[]; sockets: string[] }> {
+  ): Promise<{
+    context: BrowserContext;
+    page: Page;
+    requests: string[];
+    sockets: string[];
+    errors: string[];
+  }> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 620 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: command.origin });
     const page = await context.newPage();
@@ -149,8 +155,14 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     const sockets: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     page.on('websocket', (ws) => sockets.push(ws.url()));
+    // A script error, or a resource the Content-Security-Policy refused, shows up here.
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await page.goto(command.url);
-    return { context, page, requests, sockets };
+    return { context, page, requests, sockets, errors };
   }
 
   it('a request without the secret gets nothing; the secret works once', async () => {
@@ -238,7 +250,7 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
 
   it('open the page, type a command, see its output, resize, copy and paste, exit: the command ends with its status', async () => {
     const command = await web();
-    const { context, page, requests, sockets } = await openPage(command);
+    const { context, page, requests, sockets, errors } = await openPage(command);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
     await waitForScreen(page, /^admin\$$/m);
 
@@ -293,6 +305,7 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     for (const url of requests) expect(url.startsWith(`${command.origin}/`), url).toBe(true);
     expect(sockets).toHaveLength(1);
     expect(new URL(sockets[0]!).hostname).toBe('127.0.0.1');
+    expect(errors).toEqual([]);
     await context.close();
   });
 
