@@ -139,9 +139,7 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     return command;
   }
 
-  async function openPage(
-    command: Command,
-  ): Promise<{
+  async function openPage(command: Command): Promise<{
     context: BrowserContext;
     page: Page;
     requests: string[];

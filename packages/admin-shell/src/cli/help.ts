@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { CliMode } from './args.js';
 
 /** The text of `--help`. */
 export const HELP_TEXT = `Usage:
@@ -112,6 +113,11 @@ Options:
 The command ends when the session in the page ends (the remote shell exits, or the page is
 closed), with the exit status the terminal command would give; Ctrl-C ends both.
 `;
+
+/** The `--help` text for a mode: `web` has its own. */
+export function helpText(mode: CliMode): string {
+  return mode === 'web' ? WEB_HELP_TEXT : HELP_TEXT;
+}
 
 /** The package version, read from its package.json. */
 export function packageVersion(): string {

@@ -5,7 +5,7 @@ import { printableText } from '../printable-text.js';
 import { type CliArgs, parseCliArgs } from './args.js';
 import { type CliIo, createDiagnostics, type Diagnostics } from './cli-io.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { HELP_TEXT, packageVersion, WEB_HELP_TEXT } from './help.js';
+import { helpText, packageVersion } from './help.js';
 import type { CliContext } from './session-options.js';
 import { createVerboseLogger } from './verbose-logger.js';
 
@@ -78,7 +78,7 @@ export async function runCli(
     return reportFailure(error, diag, false);
   }
   if (args.help) {
-    io.stdout.write(args.mode === 'web' ? WEB_HELP_TEXT : HELP_TEXT);
+    io.stdout.write(helpText(args.mode));
     return ExitCode.OK;
   }
   if (args.version) {
