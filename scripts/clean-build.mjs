@@ -1,8 +1,9 @@
 // The build a tarball ships (`prepack`): dist/ emptied first, so no output of a deleted source file survives,
 // and compiled without source or declaration maps, since the tarball carries no sources for them to point at.
+// A package with a browser page (scripts/build-page.mjs) gets it built too, after tsc.
 // Run from a package's folder. The workspace build (`pnpm build`) stays incremental, with maps.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -20,4 +21,9 @@ const args = [
   'false',
 ];
 const run = spawnSync(process.execPath, [tsc, ...args], { cwd: packageDir, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+const page = join(packageDir, 'scripts', 'build-page.mjs');
+if (existsSync(page)) {
+  const built = spawnSync(process.execPath, [page], { cwd: packageDir, stdio: 'inherit' });
+  process.exit(built.status ?? 1);
+}

@@ -10,6 +10,8 @@
  * install compiles a native addon, is linked from the workspace's built copy. The checks of each stage run
  * concurrently. `KEEP_PACKAGING_DIR=1` keeps the temporary folder for a look.
  */
+
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -162,6 +164,11 @@ describe('the tarballs', () => {
       const outside = names.filter(
         (entry) =>
           !/^dist\/.+\.(js|d\.ts)$/.test(entry) &&
+          // The browser page of `gamelift-admin-shell web`, and the license notices of what it bundles.
+          !(
+            dir === 'admin-shell' &&
+            /^dist\/web\/page\/(index\.html|page\.css|page\.(js|css)\.LEGAL\.txt)$/.test(entry)
+          ) &&
           !['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'bin/gamelift-admin-shell.js'].includes(
             entry,
           ),
@@ -172,6 +179,15 @@ describe('the tarballs', () => {
       }
       expect(names).toContain('dist/testing/index.js');
       expect(names).toContain('dist/testing/index.d.ts');
+      if (dir === 'admin-shell') {
+        for (const page of ['index.html', 'page.js', 'page.css', 'page.js.LEGAL.txt']) {
+          expect(names).toContain(`dist/web/page/${page}`);
+        }
+      }
+      if (dir === 'ssm-channel') {
+        for (const build of ['browser.js', 'platform/web.js', 'platform/node.js'])
+          expect(names).toContain(`dist/${build}`);
+      }
       // Built for the tarball: no map pointing at sources it does not carry.
       expect(tarballText(tarballs.get(name) as string, 'dist/index.js')).not.toContain('sourceMappingURL');
       expect(entries.get('package/LICENSE')?.content.equals(readFileSync(join(ROOT, 'LICENSE')))).toBe(true);
@@ -298,6 +314,52 @@ describe('installed without node-pty', () => {
     const version = await run(bin, ['--version'], { cwd: app });
     expect(version.code, shown(version)).toBe(0);
     expect(version.stdout.trim()).toContain(versionOf(requireFromRoot, './packages/admin-shell'));
+    const webHelp = await run(bin, ['web', '--help'], { cwd: app });
+    expect(webHelp.code, shown(webHelp)).toBe(0);
+    expect(webHelp.stdout).toMatch(/^Usage: gamelift-admin-shell web --stream-group/);
+  });
+
+  it.concurrent('the installed `web` command serves its page from the installed package', async () => {
+    const bin = join(app, 'node_modules', '.bin', 'gamelift-admin-shell');
+    const child = spawn(
+      bin,
+      ['web', '--stream-group', 'sg-1AB2C3De4', '--stream-session', 'ABC123def4567', '--region', 'us-west-2'],
+      {
+        cwd: app,
+        env: {
+          ...toolEnv(),
+          AWS_ACCESS_KEY_ID: 'AKIDPACKAGING0000001',
+          AWS_SECRET_ACCESS_KEY: 'packaging-test-secret',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    try {
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const deadline = Date.now() + 20_000;
+      let origin: string | undefined;
+      while (origin === undefined && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        origin = stderr.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+      }
+      expect(origin, stderr).toBeDefined();
+      for (const [path, type] of [
+        ['/', 'text/html'],
+        ['/assets/page.js', 'text/javascript'],
+        ['/assets/page.css', 'text/css'],
+      ] as const) {
+        const response = await fetch(`${origin}${path}`);
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get('content-type')).toContain(type);
+        expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(500);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
   });
 });
 

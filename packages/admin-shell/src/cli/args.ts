@@ -1,7 +1,7 @@
 import { AdminShellError } from '../errors.js';
 
-/** What the command does: a session (terminal, script or `--command`), a copy, or a listing. */
-export type CliMode = 'shell' | 'cp' | 'ls';
+/** What the command does: a session (terminal, script or `--command`), a copy, a listing, or a web page. */
+export type CliMode = 'shell' | 'cp' | 'ls' | 'web';
 
 /** The parsed command line of `gamelift-admin-shell`. */
 export interface CliArgs {
@@ -18,6 +18,8 @@ export interface CliArgs {
   record?: string;
   /** `--parallel N`: sessions worked on at once with `--all-sessions`. */
   parallel?: number;
+  /** `--port N` of `web`: the local page's TCP port on 127.0.0.1 (0: any free one). */
+  port?: number;
   /** The operands of `cp`: SRC and DST. */
   paths: string[];
   tty: boolean;
@@ -37,7 +39,8 @@ type ValueFlag =
   | 'command'
   | 'wait'
   | 'record'
-  | 'parallel';
+  | 'parallel'
+  | 'port';
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--stream-group': 'streamGroup',
@@ -49,6 +52,7 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--wait': 'wait',
   '--record': 'record',
   '--parallel': 'parallel',
+  '--port': 'port',
 };
 const SWITCHES: Record<string, 'verbose' | 'help' | 'version' | 'tty' | 'allSessions' | 'json'> = {
   '--verbose': 'verbose',
@@ -61,7 +65,7 @@ const SWITCHES: Record<string, 'verbose' | 'help' | 'version' | 'tty' | 'allSess
   '--all-sessions': 'allSessions',
   '--json': 'json',
 };
-const MODES: Record<string, CliMode> = { cp: 'cp', ls: 'ls' };
+const MODES: Record<string, CliMode> = { cp: 'cp', ls: 'ls', web: 'web' };
 
 /** The longest `--wait`, in seconds. */
 export const MAX_WAIT_SECONDS = 3_600;
@@ -96,6 +100,13 @@ function parseValue(key: ValueFlag, flag: string, value: string, out: CliArgs): 
       out.parallel = n;
       return;
     }
+    case 'port': {
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+        throw usage(`--port takes a TCP port from 0 to 65535, not ${JSON.stringify(value)}.`);
+      }
+      out.port = Number(value);
+      return;
+    }
     default:
       if (value.length === 0) throw usage(`${flag} needs a non-empty value.`);
       out[key] = value;
@@ -104,7 +115,7 @@ function parseValue(key: ValueFlag, flag: string, value: string, out: CliArgs): 
 
 /**
  * Parses the arguments (without `node` and the script): an optional first word (before or after flags)
- * `cp` or `ls`, flags as
+ * `cp`, `ls` or `web`, flags as
  * `--flag value` or `--flag=value`, and the two operands of `cp`. Checks which flags go together.
  * @throws {AdminShellError} `INVALID_ARGUMENT` for an unknown flag, a missing or bad value, a repeated flag, a
  *   stray operand, or flags that do not go together.
@@ -175,6 +186,19 @@ function checkCombinations(args: CliArgs): void {
   };
   if (args.command?.includes('\0')) {
     throw usage('--command cannot contain a NUL byte.');
+  }
+  if (args.mode !== 'web') refuse('without web', [given('--port', args.port !== undefined)]);
+  if (args.mode === 'web') {
+    // The page is an interactive terminal on one session.
+    refuse('with web', [
+      given('--command', args.command !== undefined),
+      given('--tty', args.tty),
+      given('--record', args.record !== undefined),
+      given('--all-sessions', args.allSessions),
+      given('--parallel', args.parallel !== undefined),
+      given('--json', args.json),
+    ]);
+    return;
   }
   if (args.mode === 'ls') {
     refuse('with ls', [

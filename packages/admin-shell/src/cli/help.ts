@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { CliMode } from './args.js';
 
 /** The text of `--help`. */
 export const HELP_TEXT = `Usage:
@@ -11,10 +12,13 @@ export const HELP_TEXT = `Usage:
   gamelift-admin-shell ls --stream-group ID|ARN   list the stream group's sessions
   gamelift-admin-shell --stream-group ID|ARN --all-sessions --command CMD
   gamelift-admin-shell cp --stream-group ID|ARN --all-sessions :/var/log/game.log ./logs
+  gamelift-admin-shell web --stream-group ID|ARN --stream-session ID|ARN [options]
+                                                  the shell in a browser page on this machine
 
 Opens the admin shell (a terminal on the host) of an Amazon GameLift Streams stream session:
 calls CreateStreamSessionAdminShell and connects to the returned Session Manager data channel.
-No AWS CLI and no session-manager-plugin needed.
+No AWS CLI and no session-manager-plugin needed. \`web\` opens it in a browser page on this
+machine instead (see gamelift-admin-shell web --help).
 
 Where:
   --stream-group ID|ARN    the stream group, e.g. sg-1AB2C3De4 or its ARN
@@ -81,6 +85,39 @@ Exit status:
  130   ended with Enter ~ . or SIGINT (129 SIGHUP, 143 SIGTERM)
  141   standard output was closed by its reader (| head)
 `;
+
+/** The text of `gamelift-admin-shell web --help`. */
+export const WEB_HELP_TEXT = `Usage: gamelift-admin-shell web --stream-group ID|ARN --stream-session ID|ARN [options]
+
+Opens the admin shell of an Amazon GameLift Streams stream session in a browser page on this
+machine: serves a terminal (xterm.js) on 127.0.0.1 and prints its address. When the page opens,
+this command calls CreateStreamSessionAdminShell with your AWS credentials and hands the page the
+stream URL and token; the browser then connects to the session itself. The address carries a
+secret that works once.
+
+Options:
+  --stream-group ID|ARN    the stream group, e.g. sg-1AB2C3De4 or its ARN
+                           (may be left out when --stream-session is an ARN)
+  --stream-session ID|ARN  the stream session, e.g. ABC123def4567 or its ARN
+  --region REGION          AWS region (default: an ARN's region, else AWS_REGION or the
+                           profile's region)
+  --profile NAME           named profile of ~/.aws/config and ~/.aws/credentials
+  --endpoint-url URL       GameLift Streams API endpoint (https://, or http:// to a loopback
+                           host, e.g. an emulator)
+  --wait SECONDS           how long to keep retrying while the session's shell is not ready
+                           (409) or the API throttles (429); default 60
+  --port PORT              the local port of the page (default: any free port)
+  -v, --verbose            show each step on stderr (the token is never shown)
+  -h, --help               show this help
+
+The command ends when the session in the page ends (the remote shell exits, or the page is
+closed), with the exit status the terminal command would give; Ctrl-C ends both.
+`;
+
+/** The `--help` text for a mode: `web` has its own. */
+export function helpText(mode: CliMode): string {
+  return mode === 'web' ? WEB_HELP_TEXT : HELP_TEXT;
+}
 
 /** The package version, read from its package.json. */
 export function packageVersion(): string {

@@ -7,7 +7,7 @@ import { commandLineMessage } from '../errors.js';
 import { type CliArgs, parseCliArgs } from './args.js';
 import { PROGRAM } from './cli-io.js';
 import { ExitCode, exitCodeForSignal } from './exit-codes.js';
-import { HELP_TEXT, packageVersion } from './help.js';
+import { helpText, packageVersion } from './help.js';
 import { restoreAllTerminals } from './raw-mode.js';
 
 type HandledSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
@@ -24,7 +24,7 @@ try {
   process.exit(ExitCode.USAGE);
 }
 if (args.help || args.version) {
-  process.stdout.write(args.help ? HELP_TEXT : `${PROGRAM} ${packageVersion()}\n`);
+  process.stdout.write(args.help ? helpText(args.mode) : `${PROGRAM} ${packageVersion()}\n`);
   process.exit(ExitCode.OK);
 }
 

@@ -5,7 +5,7 @@ import { printableText } from '../printable-text.js';
 import { type CliArgs, parseCliArgs } from './args.js';
 import { type CliIo, createDiagnostics, type Diagnostics } from './cli-io.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { HELP_TEXT, packageVersion } from './help.js';
+import { helpText, packageVersion } from './help.js';
 import type { CliContext } from './session-options.js';
 import { createVerboseLogger } from './verbose-logger.js';
 
@@ -42,6 +42,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return (await import('./run-list.js')).runList(ctx);
     case 'cp':
       return (await import('./run-copy.js')).runCopy(ctx);
+    case 'web':
+      return (await import('../web/web-command.js')).runWebMode(ctx);
     case 'shell':
       if (args.allSessions) return (await import('./run-all-sessions.js')).runAllSessions(ctx);
       if (args.command !== undefined)
@@ -76,7 +78,7 @@ export async function runCli(
     return reportFailure(error, diag, false);
   }
   if (args.help) {
-    io.stdout.write(HELP_TEXT);
+    io.stdout.write(helpText(args.mode));
     return ExitCode.OK;
   }
   if (args.version) {

@@ -64,6 +64,32 @@ describe('parseCliArgs', () => {
     ).toMatchObject({ allSessions: true, parallel: 16, command: 'true' });
   });
 
+  it('web: the first word, with the single-session flags and --port', () => {
+    expect(parseCliArgs(['web', '--stream-session', 'S', '--port', '8080', '--wait=5'])).toMatchObject({
+      mode: 'web',
+      streamSession: 'S',
+      port: 8080,
+      waitSeconds: 5,
+    });
+    expect(parseCliArgs(['--stream-session', 'S', 'web', '--port=0'])).toMatchObject({
+      mode: 'web',
+      port: 0,
+    });
+    expect(parseCliArgs(['web', '--help'])).toMatchObject({ mode: 'web', help: true });
+  });
+
+  it.each([
+    [['web', '--command', 'x'], '--command cannot be used with web'],
+    [['web', '--all-sessions', '--stream-group', 'g'], '--all-sessions cannot be used with web'],
+    [['web', '-t', '--record', 'f'], '--tty, --record cannot be used with web'],
+    [['web', '--port', '65536'], '--port takes a TCP port from 0 to 65535'],
+    [['web', '--port', 'x'], '--port takes a TCP port'],
+    [['--port', '80', '--stream-session', 's'], '--port cannot be used without web'],
+    [['web', 'extra'], 'Unexpected argument "extra"'],
+  ])('%j is a usage error of web: %s', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
   it.each([
     [['--nope'], 'Unknown option "--nope"'],
     [['extra'], 'Unexpected argument "extra"'],

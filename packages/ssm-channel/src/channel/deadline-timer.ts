@@ -1,6 +1,7 @@
 /**
  * One timer that follows a moving deadline: the I/O side of the engine's `nextDeadline()`/`onTimer()`.
  */
+import { unrefTimer } from '#platform';
 
 /** The longest delay `setTimeout` honours. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
@@ -16,7 +17,7 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export class DeadlineTimer {
   readonly #now: () => number;
   readonly #fire: () => void;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #at = Number.POSITIVE_INFINITY;
 
   constructor(now: () => number, fire: () => void) {
@@ -38,7 +39,7 @@ export class DeadlineTimer {
     const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.ceil(deadline - this.#now())));
     this.#timer = setTimeout(this.#onTimeout, delay);
     // The socket keeps the process alive; the timer alone must not.
-    this.#timer.unref();
+    unrefTimer(this.#timer);
   }
 
   /** Disarms the timer. */

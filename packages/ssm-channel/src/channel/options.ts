@@ -118,21 +118,36 @@ export interface ResolvedChannelOptions {
   transport: TransportSettings;
 }
 
-const TOP_LEVEL = [
-  'streamUrl',
-  'tokenValue',
-  'signal',
-  'terminalSize',
-  'logger',
-  'reconnect',
-  'timeouts',
-  'limits',
-];
-const GROUPS = {
-  reconnect: ['credentials', 'maxAttempts', 'initialDelayMs', 'maxDelayMs', 'credentialsTimeoutMs'],
-  timeouts: ['connectMs', 'startMs', 'stallMs', 'pingIntervalMs', 'pongMs'],
-  limits: ['outputBufferBytes', 'inputWindowBytes', 'reorderBufferBytes', 'maxMessageBytes'],
-} as const;
+/** The option keys a face accepts: at the top level and in each group. */
+interface OptionShape {
+  topLevel: readonly string[];
+  groups: Record<'reconnect' | 'timeouts' | 'limits', readonly string[]>;
+}
+
+/** The options of `connectDataChannel`. */
+const NODE_SHAPE: OptionShape = {
+  topLevel: [
+    'streamUrl',
+    'tokenValue',
+    'signal',
+    'terminalSize',
+    'logger',
+    'reconnect',
+    'timeouts',
+    'limits',
+  ],
+  groups: {
+    reconnect: ['credentials', 'maxAttempts', 'initialDelayMs', 'maxDelayMs', 'credentialsTimeoutMs'],
+    timeouts: ['connectMs', 'startMs', 'stallMs', 'pingIntervalMs', 'pongMs'],
+    limits: ['outputBufferBytes', 'inputWindowBytes', 'reorderBufferBytes', 'maxMessageBytes'],
+  },
+};
+
+/** The options of `connectWebDataChannel`: the same, with `WebSocket`, and no pings (the API has none). */
+export const WEB_SHAPE: OptionShape = {
+  topLevel: [...NODE_SHAPE.topLevel, 'WebSocket'],
+  groups: { ...NODE_SHAPE.groups, timeouts: ['connectMs', 'startMs', 'stallMs'] },
+};
 
 function invalid(message: string): SsmChannelError {
   return new SsmChannelError('INVALID_ARGUMENT', message);
@@ -146,14 +161,15 @@ function checkKeys(value: object, known: readonly string[], where: string): void
 }
 
 /** A group: absent, or an object with known keys only. */
-function group<K extends keyof typeof GROUPS>(
+function group(
   settings: DataChannelSettings,
-  name: K,
+  name: keyof OptionShape['groups'],
+  shape: OptionShape,
 ): Record<string, unknown> {
   const value: unknown = settings[name];
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) throw invalid(`${name} must be an object`);
-  checkKeys(value, GROUPS[name], `${name}.`);
+  checkKeys(value, shape.groups[name], `${name}.`);
   return value as Record<string, unknown>;
 }
 
@@ -181,23 +197,32 @@ export function checkChannelSettings(settings: DataChannelSettings): void {
  * Checks every option, the credentials and the URL policy included, and resolves the defaults.
  * @throws {SsmChannelError} `INVALID_ARGUMENT`, `INSECURE_URL`
  */
-export function resolveConnectOptions(options: ConnectDataChannelOptions): ResolvedChannelOptions {
-  const resolved = resolveChannelSettings(options);
+export function resolveConnectOptions(
+  options: ConnectDataChannelOptions,
+  shape: OptionShape = NODE_SHAPE,
+): ResolvedChannelOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('the data channel options must be an object');
+  }
+  const resolved = resolveChannelSettings(options, shape);
   checkCredentials(options);
   return resolved;
 }
 
-function resolveChannelSettings(settings: DataChannelSettings): ResolvedChannelOptions {
+function resolveChannelSettings(
+  settings: DataChannelSettings,
+  shape: OptionShape = NODE_SHAPE,
+): ResolvedChannelOptions {
   if (typeof settings !== 'object' || settings === null) {
     throw invalid('the data channel options must be an object');
   }
-  checkKeys(settings, TOP_LEVEL, '');
+  checkKeys(settings, shape.topLevel, '');
   if (settings.signal !== undefined && !(settings.signal instanceof AbortSignal)) {
     throw invalid('signal must be an AbortSignal');
   }
-  const reconnect = group(settings, 'reconnect');
-  const timeouts = group(settings, 'timeouts');
-  const limits = group(settings, 'limits');
+  const reconnect = group(settings, 'reconnect', shape);
+  const timeouts = group(settings, 'timeouts', shape);
+  const limits = group(settings, 'limits', shape);
   const t = CHANNEL_DEFAULTS.timeouts;
   const l = CHANNEL_DEFAULTS.limits;
   const stallMs = positiveInteger('timeouts.stallMs', timeouts.stallMs, t.stallMs);

@@ -4,9 +4,13 @@
  * plain `Uint8Array` views); larger frames get their own memory. The encoder writes every byte of a frame,
  * so nothing stale is ever exposed.
  *
+ * Under Node the memory is not zeroed (`Buffer.allocUnsafeSlow`, through the platform seam); elsewhere it is.
+ *
  * A frame keeps its whole slab alive while it is referenced: code that keeps a few frames for a long time
  * among many short-lived ones may `slice()` them.
  */
+
+import { uninitializedMemory } from '#platform';
 
 /** Bytes per slab. */
 export const SLAB_SIZE = 32 * 1024;
@@ -18,9 +22,9 @@ let used = 0;
 
 /** Returns `size` bytes of uninitialised memory as a `Uint8Array` (every byte must be written). */
 export function allocateFrame(size: number): Uint8Array {
-  if (size > MAX_SLAB_FRAME) return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+  if (size > MAX_SLAB_FRAME) return new Uint8Array(uninitializedMemory(size), 0, size);
   if (used + size > slab.byteLength) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
+    slab = uninitializedMemory(SLAB_SIZE);
     used = 0;
   }
   const frame = new Uint8Array(slab, used, size);

@@ -2,7 +2,7 @@
  * MessageId helpers. The 16 UUID bytes `U[0..15]` (RFC 4122 order, as in the canonical string) travel
  * half-swapped: wire bytes 0..7 hold `U[8..15]`, wire bytes 8..15 hold `U[0..7]`.
  */
-import { randomFillSync } from 'node:crypto';
+import { fillRandom } from '#platform';
 import { SsmProtocolError } from '../errors.js';
 import { checkRange } from './primitives.js';
 
@@ -162,12 +162,12 @@ const pool = new Uint8Array(16 * POOL_IDS);
 let poolNext = POOL_IDS;
 
 /**
- * Writes a fresh random version-4 UUID half-swapped at `offset` (unchecked), drawing from a pool filled by
- * `crypto.randomFillSync` 256 ids at a time.
+ * Writes a fresh random version-4 UUID half-swapped at `offset` (unchecked), drawing from a pool filled with
+ * the platform's random bytes 256 ids at a time.
  */
 export function writeRandomMessageId(frame: Uint8Array, offset: number): void {
   if (poolNext === POOL_IDS) {
-    randomFillSync(pool);
+    fillRandom(pool);
     poolNext = 0;
   }
   const p = poolNext++ * 16;

@@ -1,7 +1,7 @@
 /**
  * The injected clock, id source and frame output that make the engines pure and deterministic.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '#platform';
 
 /** Injected clock, ids and output shared by the engines. */
 export interface EngineIo {
@@ -31,7 +31,7 @@ export interface EngineIoOptions {
   now?: () => number;
   /** Wall-clock ms since the epoch, for CreatedDate. @default Date.now */
   wallClock?: () => number;
-  /** A fresh random UUID v4. @default crypto.randomUUID */
+  /** A fresh random UUID v4. @default a random UUID v4 from the platform's random source */
   randomId?: () => string;
   /** Writes one binary frame to the peer; false means its queue is full until `drained()`. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a frame writer may return nothing (room left) or false

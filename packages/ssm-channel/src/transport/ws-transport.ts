@@ -1,6 +1,7 @@
 /**
- * The `ws` adapter: the only code that touches sockets. One `Transport` is one WebSocket connection; the
- * channel opens a new one for each reconnection.
+ * The `ws` adapter, the transport under Node (`web-socket-transport.ts` is the one for a WHATWG
+ * `WebSocket`). One `Transport` is one WebSocket connection; the channel opens a new one for each
+ * reconnection.
  *
  * Everything goes through `ws`'s public API. The TCP (or TLS) socket is made here, through `ws`'s
  * documented `createConnection` option, for two things only: it is corked while a loop turn sends (the acks
@@ -13,6 +14,7 @@ import { type ClientOptions, type RawData, WebSocket } from 'ws';
 import type { ChannelLogger } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import { Keepalive } from './keepalive.js';
+import type { Transport } from './transport.js';
 import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
   CLOSE_TIMEOUT_MS,
@@ -22,24 +24,7 @@ import {
 } from './transport-options.js';
 import { checkStreamUrl, describeUrl } from './url-policy.js';
 
-/** An open data channel WebSocket. Obtain one with {@link openTransport}. */
-export interface Transport {
-  /**
-   * Sends one frame (one agent message) as a binary WebSocket message. Frames sent in one loop turn leave
-   * together. Answers false once the send queue holds {@link SEND_HIGH_WATER_MARK} bytes or more:
-   * `onDrain` follows when it has emptied. If nothing leaves the full queue for `stallMs`, the connection
-   * ends with `BUFFER_LIMIT_EXCEEDED`. After the connection ended the frame is dropped.
-   */
-  send(frame: Uint8Array): boolean;
-  /** Reads the socket (true, the start) or stops reading it (TCP backpressure to the peer; no pings). */
-  setReading(reading: boolean): void;
-  /**
-   * Ends the connection: what was sent leaves, then a close frame (1000); the TCP connection is dropped
-   * after a second at the latest. Stops every timer and listener; `onClose` is not called. Resolves once
-   * the socket is closed. Safe to call more than once and after the connection ended.
-   */
-  close(): Promise<void>;
-}
+export type { Transport } from './transport.js';
 
 const NORMAL_CLOSE = 1000;
 const UNAUTHORIZED_STATUSES: ReadonlySet<number> = new Set([401, 403]);

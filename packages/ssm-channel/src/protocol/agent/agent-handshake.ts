@@ -4,12 +4,13 @@
  */
 import type { HandshakeRequest, RequestedClientAction } from '../../codec/payloads/handshake-request.js';
 import type { HandshakeResponse } from '../../codec/payloads/handshake-response.js';
+import { parseUuid } from '../../codec/uuid.js';
 import { SsmProtocolError } from '../../errors.js';
 import { AgentEngineDefaults, type AgentHandshakeOptions } from './agent-options.js';
 
 /** Base64 of the 16 bytes of a UUID: the KMS challenge, drawn from the injected id source. */
 function challengeFrom(uuid: string): string {
-  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64');
+  return btoa(String.fromCharCode(...parseUuid(uuid)));
 }
 
 /** The request: SessionType first, then KMSEncryption when a key is set, then any extra actions. */

@@ -1,0 +1,184 @@
+// Output throughput of the data channel in headless Chromium (connectWebDataChannel over Chromium's own
+// WebSocket) beside Node's (connectDataChannel, the Duplex over ws), in the same run, alternating, against
+// two agents each in its own process: the benchmark's fast agent (bench/channel/agent-child.js: pre-encoded
+// 1 KiB frames, so that the client is what is measured) and the agent emulator of ssm-channel/testing in
+// `source` mode (bench/channel/emulator-process.js; the real agent engine, slower: it is the limit there). Client CPU per MB: this process's for
+// Node; the page's main thread for Chromium (DevTools' TaskDuration). Needs Chromium (CHROMIUM_PATH,
+// default /usr/bin/chromium) and a build.
+//
+//   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0)
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { connectDataChannel } from 'ssm-channel';
+import { startAgentProcess } from '../channel/agent-process.js';
+import { median, outputOurs } from '../channel/cases.js';
+import { startEmulatorProcess } from '../channel/emulator-process.js';
+import { machine, writeReadmeBlock } from '../readme-block.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PAYLOAD = 1024;
+const FAST_MESSAGES = Math.round((Number(process.env.BENCH_WEB_MB ?? 16) * 1e6) / PAYLOAD);
+const EMULATOR_BYTES = Math.round(Number(process.env.BENCH_EMULATOR_MB ?? 8) * 1e6);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const log = (...args) => console.log(...args);
+const fmt = (value, digits = 1) =>
+  value === undefined || Number.isNaN(value)
+    ? '—'
+    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The page: bundled as an application would bundle it, served on 127.0.0.1. */
+async function servePage() {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./throughput-page.js', import.meta.url))],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    tsconfigRaw: '{}',
+  });
+  const script = bundle.outputFiles[0].contents;
+  const server = createServer((request, response) => {
+    if (request.url === '/page.js')
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${server.address().port}/`, server };
+}
+
+/** Chromium reads one stream; MB/s and the page's main-thread time per MB. */
+async function inChromium(page, cdp, url, tokenValue, total) {
+  const busy = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const before = await busy();
+  const result = await page.evaluate(([u, t, n]) => globalThis.readOutput(u, t, n), [url, tokenValue, total]);
+  const cpuMs = ((await busy()) - before) * 1000;
+  if (result.got < total) throw new Error(`Chromium read ${result.got} of ${total} bytes`);
+  return { mbPerS: result.mbPerS, cpuMsPerMB: cpuMs / (total / 1e6) };
+}
+
+/** Node's Duplex reads one source session of the emulator. */
+async function nodeFromEmulator(session, total) {
+  const channel = await connectDataChannel({ streamUrl: session.url, tokenValue: session.tokenValue });
+  let got = 0;
+  let first = 0;
+  let t0 = 0;
+  let c0;
+  await new Promise((resolve, reject) => {
+    channel.on('data', (chunk) => {
+      if (got === 0) {
+        t0 = performance.now();
+        c0 = process.cpuUsage();
+        first = chunk.length;
+      }
+      got += chunk.length;
+    });
+    channel.once('end', resolve);
+    channel.once('error', reject);
+  });
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  await channel.whenClosed;
+  if (got !== total) throw new Error(`Node read ${got} of ${total} bytes`);
+  const mb = (got - first) / 1e6;
+  return { mbPerS: (mb / ms) * 1000, cpuMsPerMB: (cpu.user + cpu.system) / 1000 / mb };
+}
+
+const agent = await startAgentProcess({ lifetimeMs: 900_000 });
+// One source session per emulator run: the warm-ups and every round, Node's and Chromium's.
+const emulator = await startEmulatorProcess(2 + 2 * ROUNDS, {
+  mode: 'source',
+  source: { bytes: EMULATOR_BYTES },
+});
+let nextSession = 0;
+const served = await servePage();
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const rows = { fastNode: [], fastWeb: [], emuNode: [], emuWeb: [] };
+let chromiumVersion;
+try {
+  chromiumVersion = browser.version();
+  const page = await browser.newPage();
+  await page.goto(served.url);
+  await page.waitForFunction(() => document.title === 'ready');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  let ids = 0;
+  const fastWeb = () =>
+    inChromium(
+      page,
+      cdp,
+      agent.url(`/blast?id=web-${ids++}&messages=${FAST_MESSAGES}&payload=${PAYLOAD}`),
+      'bench-token',
+      FAST_MESSAGES * PAYLOAD,
+    );
+  const fastNode = () => outputOurs(agent, { messages: FAST_MESSAGES, payload: PAYLOAD });
+  const emuWeb = () => {
+    const s = emulator.sessions[nextSession++];
+    return inChromium(page, cdp, s.url, s.tokenValue, EMULATOR_BYTES);
+  };
+  const emuNode = () => nodeFromEmulator(emulator.sessions[nextSession++], EMULATOR_BYTES);
+  // One warm-up of each, then rounds in alternating order.
+  await fastNode();
+  await fastWeb();
+  await emuNode();
+  await emuWeb();
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order =
+      round % 2 === 0
+        ? ['fastNode', 'fastWeb', 'emuNode', 'emuWeb']
+        : ['fastWeb', 'fastNode', 'emuWeb', 'emuNode'];
+    const cases = { fastNode, fastWeb, emuNode, emuWeb };
+    for (const name of order) rows[name].push(await cases[name]());
+    log(
+      `round ${round + 1}/${ROUNDS}: fast agent: Node ${fmt(rows.fastNode.at(-1).mbPerS)}, Chromium ${fmt(rows.fastWeb.at(-1).mbPerS)} MB/s; ` +
+        `emulator: Node ${fmt(rows.emuNode.at(-1).mbPerS)}, Chromium ${fmt(rows.emuWeb.at(-1).mbPerS)} MB/s`,
+    );
+  }
+} finally {
+  await browser.close();
+  served.server.close();
+  await agent.close();
+  await emulator.close();
+}
+
+const med = (list, key) => median(list.map((r) => r[key]));
+const line = (what, node, web) =>
+  `| ${what} | ${fmt(med(node, 'mbPerS'))} | ${fmt(med(web, 'mbPerS'))} | ${fmt(med(web, 'mbPerS') / med(node, 'mbPerS'), 2)}× | ${fmt(med(node, 'cpuMsPerMB'), 2)} | ${fmt(med(web, 'cpuMsPerMB'), 2)} |`;
+const table = [
+  '| output, 1 KiB messages, from | Node `connectDataChannel` (MB/s) | Chromium `connectWebDataChannel` (MB/s) | Chromium vs Node | Node CPU per MB (ms) | Chromium main thread per MB (ms) |',
+  '|---|---:|---:|---:|---:|---:|',
+  line(
+    `the benchmark's fast agent (${fmt((FAST_MESSAGES * PAYLOAD) / 1e6, 0)} MB per run)`,
+    rows.fastNode,
+    rows.fastWeb,
+  ),
+  line(
+    `the agent emulator, \`source\` mode (${fmt(EMULATOR_BYTES / 1e6, 0)} MB per run)`,
+    rows.emuNode,
+    rows.emuWeb,
+  ),
+].join('\n');
+const where = `${machine()}, Chromium ${chromiumVersion} (headless); medians of ${ROUNDS} alternating rounds`;
+log(`\n${table}\n\n${where}`);
+
+writeReadmeBlock('web-bench', 'Browser throughput (`bench/web/throughput.js`)', `${table}\n\n${where}`);
