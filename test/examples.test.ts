@@ -9,10 +9,14 @@ import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from 'game
 import { afterEach, describe, expect, it } from 'vitest';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/dist/', import.meta.url));
-const BUILT =
-  existsSync(`${EXAMPLES}emulated-session.js`) &&
-  existsSync(`${EXAMPLES}admin-shell-pipe.js`) &&
-  existsSync(`${EXAMPLES}group-diagnostics.js`);
+// The examples run as built, as users run them: without the build they fail here, loudly, rather than skip.
+for (const example of ['emulated-session.js', 'admin-shell-pipe.js', 'group-diagnostics.js']) {
+  if (!existsSync(`${EXAMPLES}${example}`)) {
+    throw new Error(
+      `examples/dist/${example} is missing: run \`pnpm run build\` first (\`pnpm test\` does).`,
+    );
+  }
+}
 
 const CREDENTIALS = {
   accessKeyId: 'AKIDEXAMPLETEST00001',
@@ -47,7 +51,7 @@ function runExample(script: string, args: string[], input: string, env: NodeJS.P
   });
 }
 
-describe.skipIf(!BUILT)('examples', () => {
+describe('examples', () => {
   let em: GameLiftStreamsEmulator | undefined;
   afterEach(async () => {
     await em?.close();

@@ -12,7 +12,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   awsEnv,
-  BUILT,
   emulatorArgs,
   MAIN,
   TEST_CREDENTIALS,
@@ -118,7 +117,6 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
   const commands: Command[] = [];
 
   beforeAll(async () => {
-    expect(BUILT, 'the suite builds first (pnpm test)').toBe(true);
     [em, browser] = await Promise.all([
       startGameLiftStreamsEmulator({
         credentials: TEST_CREDENTIALS,

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { BUILT, emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
-describe.skipIf(!BUILT)('gamelift-admin-shell --command and scripts on stdin, end to end', () => {
+describe('gamelift-admin-shell --command and scripts on stdin, end to end', () => {
   let em: GameLiftStreamsEmulator;
   let args: string[];
   let dir: string;
@@ -75,7 +75,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell --command and scripts on stdin, en
   });
 });
 
-describe.skipIf(!BUILT)('gamelift-admin-shell on a Windows stream session', () => {
+describe('gamelift-admin-shell on a Windows stream session', () => {
   let em: GameLiftStreamsEmulator;
   beforeAll(async () => {
     em = await startGameLiftStreamsEmulator({ credentials: TEST_CREDENTIALS, runtime: 'windows' });
@@ -101,7 +101,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell on a Windows stream session', () =
   });
 });
 
-describe.skipIf(!BUILT)('messages of the command', () => {
+describe('messages of the command', () => {
   let em: GameLiftStreamsEmulator;
   beforeAll(async () => {
     em = await startGameLiftStreamsEmulator({
@@ -133,7 +133,7 @@ describe.skipIf(!BUILT)('messages of the command', () => {
   });
 });
 
-describe.skipIf(!BUILT)('--record without a terminal', () => {
+describe('--record without a terminal', () => {
   it('is a usage error unless -t asks for the transcript', async () => {
     const run = await runBuilt(
       ['--stream-session', 'ABC123def4567', '--stream-group', 'sg-1', '--record', '/tmp/x.cast'],

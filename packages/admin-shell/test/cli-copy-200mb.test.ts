@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { BUILT, emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { emulatorArgs, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 // Its own file, so that it runs alongside the other test files: it takes about a minute on an idle machine.
-describe.skipIf(!BUILT)('gamelift-admin-shell cp of 200 MB each way', () => {
+describe('gamelift-admin-shell cp of 200 MB each way', () => {
   const SIZE = 200_000_000;
   let em: GameLiftStreamsEmulator;
   let work: string;

@@ -4,15 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import {
-  awsEnv,
-  BUILT,
-  emulatorArgs,
-  MAIN,
-  runBuilt,
-  runInPty,
-  TEST_CREDENTIALS,
-} from './helpers/built-cli.js';
+import { awsEnv, emulatorArgs, MAIN, runBuilt, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
 import { describeTree, makeOddTree } from './helpers/file-trees.js';
 import { BASE_TOOLS, COPY_TOOLS, toolPath } from './helpers/tool-path.js';
 
@@ -21,7 +13,7 @@ function expectNoLeftovers(dir: string): void {
   expect(readdirSync(dir).filter((name) => name.startsWith('.glas-cp-'))).toEqual([]);
 }
 
-describe.skipIf(!BUILT)('gamelift-admin-shell cp, through both emulators', () => {
+describe('gamelift-admin-shell cp, through both emulators', () => {
   let em: GameLiftStreamsEmulator;
   let args: string[];
   let work: string;
@@ -131,7 +123,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell cp, through both emulators', () =>
   });
 });
 
-describe.skipIf(!BUILT)('gamelift-admin-shell cp on hosts that cannot take the copy', () => {
+describe('gamelift-admin-shell cp on hosts that cannot take the copy', () => {
   it('no tar on the host: exit 72, the tool named', async () => {
     const tools = toolPath([...BASE_TOOLS, 'perl']);
     const em = await startGameLiftStreamsEmulator({

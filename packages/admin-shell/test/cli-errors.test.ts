@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, type CliRun, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, type CliRun, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 /** Every failure: one sentence on stderr, nothing on stdout, no stack trace, the documented exit code. */
 function expectFailure(run: CliRun, code: number, message: string | RegExp): void {
@@ -16,7 +16,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-describe.skipIf(!BUILT)('gamelift-admin-shell: usage and service errors', () => {
+describe('gamelift-admin-shell: usage and service errors', () => {
   let em: GameLiftStreamsEmulator;
   let base: string[];
   beforeAll(async () => {

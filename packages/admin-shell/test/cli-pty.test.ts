@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 const PROMPT = /\$ $/m;
 const STTY_G = /^[0-9a-f]+(?::[0-9a-f]+){10,}\r?$/gm;
@@ -28,7 +28,7 @@ function sttyOf(tty: string): string {
   return execFileSync('stty', ['-g', '-F', tty], { encoding: 'utf8' }).trim();
 }
 
-describe.skipIf(!BUILT)('gamelift-admin-shell in a real pseudo-terminal', () => {
+describe('gamelift-admin-shell in a real pseudo-terminal', () => {
   let em: GameLiftStreamsEmulator;
   let args: string[];
   // A fresh emulator (and shell) per test: a session left busy by one test must not meet the next.

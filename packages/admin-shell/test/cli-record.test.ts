@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecording } from '../src/cli/asciicast-recorder.js';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, emulatorArgs, MAIN, runInPty, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 type CastEvent = [number, string, string];
 
@@ -61,7 +61,7 @@ describe('the asciicast recorder', () => {
   });
 });
 
-describe.skipIf(!BUILT)('gamelift-admin-shell --record FILE', () => {
+describe('gamelift-admin-shell --record FILE', () => {
   let em: GameLiftStreamsEmulator;
   let dir: string;
   beforeAll(async () => {

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { awsEnv, BUILT, emulatorArgs, MAIN, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { awsEnv, emulatorArgs, MAIN, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
-describe.skipIf(!BUILT)('gamelift-admin-shell: piped input and --command, end to end', () => {
+describe('gamelift-admin-shell: piped input and --command, end to end', () => {
   let em: GameLiftStreamsEmulator;
   let args: string[];
   beforeAll(async () => {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
-import { BUILT, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
+import { runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
 
 function groupArgs(em: GameLiftStreamsEmulator): string[] {
   return ['--endpoint-url', em.endpoint, '--region', em.region, '--stream-group', em.streamGroupId];
 }
 
-describe.skipIf(!BUILT)('gamelift-admin-shell ls', () => {
+describe('gamelift-admin-shell ls', () => {
   let em: GameLiftStreamsEmulator;
   beforeAll(async () => {
     em = await startGameLiftStreamsEmulator({
@@ -75,7 +75,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell ls', () => {
   });
 });
 
-describe.skipIf(!BUILT)('gamelift-admin-shell --all-sessions on a group of 200 sessions', () => {
+describe('gamelift-admin-shell --all-sessions on a group of 200 sessions', () => {
   let em: GameLiftStreamsEmulator;
   beforeAll(async () => {
     em = await startGameLiftStreamsEmulator({ credentials: TEST_CREDENTIALS, moreSessions: 199 });
@@ -117,7 +117,7 @@ describe.skipIf(!BUILT)('gamelift-admin-shell --all-sessions on a group of 200 s
   }, 240_000);
 });
 
-describe.skipIf(!BUILT)('gamelift-admin-shell --all-sessions with sessions that fail', () => {
+describe('gamelift-admin-shell --all-sessions with sessions that fail', () => {
   let em: GameLiftStreamsEmulator;
   let work: string;
   beforeAll(async () => {

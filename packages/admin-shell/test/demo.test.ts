@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILT, DEMO, runInPty } from './helpers/built-cli.js';
+import { DEMO, runInPty } from './helpers/built-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-describe.skipIf(!BUILT)('the demo (pnpm demo)', () => {
+describe('the demo (pnpm demo)', () => {
   it("connects the terminal through both emulators to a real shell: ls shows this machine's files", async () => {
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8' };
     const term = runInPty(process.execPath, [DEMO], { env, cwd: ROOT, cols: 120, rows: 30 });

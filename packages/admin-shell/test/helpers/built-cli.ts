@@ -8,8 +8,12 @@ import type { GameLiftStreamsEmulator } from '../../src/testing/index.js';
 export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const DEMO = fileURLToPath(new URL('../../dist/cli/demo.js', import.meta.url));
 
-/** True when the package has been built (`pnpm build`); the CLI tests run the built command. */
-export const BUILT = existsSync(MAIN);
+// The CLI tests run the built command, as users do: without it they fail here, loudly, rather than skip.
+if (!existsSync(MAIN)) {
+  throw new Error(
+    `The command is not built (${MAIN} is missing): run \`pnpm run build\` first (\`pnpm test\` does).`,
+  );
+}
 
 /** Test credentials; the API emulator verifies signatures made with them. */
 export const TEST_CREDENTIALS = {
