@@ -12,10 +12,11 @@
  *    user code (a `'data'` listener, a write callback) ever runs inside an engine call, and `sync()` never
  *    nests: a call made while it runs (a listener that writes), or while an engine call runs (a stream that
  *    pulls as output is enqueued), asks it to go round once more.
- * 2. One deferral primitive, the face's `defer`, for the two things that must wait until the rest of the
- *    current socket read has been handled: the start of the session (so that a failure in that read rejects
- *    the connect call instead of erroring a stream the caller does not hold yet) and flag events (so that
- *    the caller can listen for one that came with the first output).
+ * 2. One deferral primitive, the face's `defer`, for the three things that must wait until the socket
+ *    reads at hand have been handled: the start of the session (so that a failure in that read rejects the
+ *    connect call instead of erroring a stream the caller does not hold yet), flag events (so that the
+ *    caller can listen for one that came with the first output), and the timer (so that acks that arrived
+ *    while the process was busy count before anything is resent).
  * 3. One ended state, `#closeInfo`, set once by `finish()` whatever ends the channel.
  */
 import type { ChannelStats, CloseInfo, StreamCredentials } from '../channel-types.js';
@@ -41,7 +42,10 @@ export interface ChannelFace {
   readonly stdout: OutputSink;
   /** StdErr (PayloadType 11), when the face keeps it apart. */
   readonly stderr?: OutputSink;
-  /** Runs `task` once the current socket read has been handled (rule 2). */
+  /**
+   * Runs `task` once the socket reads at hand have been handled (rule 2): `setImmediate` under Node (after
+   * the loop's poll phase); a microtask in a browser, which has no such phase and orders tasks its own way.
+   */
   defer(task: () => void): void;
   /** A Flag payload arrived (called deferred). */
   onFlag?(flag: number): void;
@@ -100,7 +104,12 @@ export class ChannelDriver {
     // A failed connection rejects `start()` itself; `#started` must not also surface as unhandled.
     this.#started.catch(() => undefined);
     const now = (): number => performance.now();
-    this.#timer = new DeadlineTimer(now, () => this.#run(() => this.#engine.onTimer()));
+    // Rule 2: a timer that fires waits for the socket reads at hand. Node runs expired timers before it
+    // reads sockets, so after a busy spell the acks that came meanwhile are read first, not resent for.
+    const onTimer = (): void => {
+      if (this.#closeInfo === undefined) this.#run(() => this.#engine.onTimer());
+    };
+    this.#timer = new DeadlineTimer(now, () => face.defer(onTimer));
     const { stdout, stderr } = face;
     this.#engine = createClientEngine({
       ...options.engine,
