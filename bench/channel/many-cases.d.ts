@@ -10,6 +10,8 @@ export interface ManyChannelsResult {
   heapPerChannel: number;
   /** Channels whose echo came back complete and equal. */
   intact: number;
+  /** Messages resent (nothing is lost on loopback: each one's ack came later than the timeout). */
+  retransmissions: number;
   agentInputOk: boolean;
   openDelay: { p99: number; max: number };
   busyDelay: { p50: number; p99: number; max: number };
@@ -21,3 +23,20 @@ export function manyChannels(options: {
   bytes: number;
   timeoutMs?: number;
 }): Promise<ManyChannelsResult>;
+
+/** Figures of {@link manyBareSockets}. */
+export interface ManyBareResult {
+  count: number;
+  bytes: number;
+  busyMs: number;
+  mbPerS: number;
+  intact: number;
+  busyDelay: { p50: number; p99: number; max: number };
+}
+
+/** The same pattern with bare `ws` clients against a bare echo: the ceiling. */
+export function manyBareSockets(options: {
+  count: number;
+  bytes: number;
+  timeoutMs?: number;
+}): Promise<ManyBareResult>;
