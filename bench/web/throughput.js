@@ -98,6 +98,8 @@ const agent = await startAgentProcess({ lifetimeMs: 900_000 });
 const emulator = await startEmulatorProcess(2 + 2 * ROUNDS, {
   mode: 'source',
   source: { bytes: EMULATOR_BYTES },
+  // Every session is created now and used later: its token must outlast the whole run (60 s by default).
+  tokenValidityMs: 3_600_000,
 });
 let nextSession = 0;
 const served = await servePage();
