@@ -5,14 +5,15 @@
 //
 //   node bench/web/profile.js   (PROFILE_CASE=channel or bare, PROFILE_REPLY_BYTES=299, PROFILE_MESSAGES=8000,
 //                                PROFILE_INTERVAL_US=50, PROFILE_TOP=30,
-//                                PROFILE_OUT=file.cpuprofile to keep the raw profile for DevTools)
+//                                PROFILE_OUT=file.cpuprofile to keep the raw profile for DevTools,
+//                                PROFILE_DEVTOOLS_NETWORK=1 to profile with DevTools' Network domain on)
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { startAgentProcess } from '../channel/agent-process.js';
+import { launchChromium } from './chromium.js';
 
 const MESSAGES = Number(process.env.PROFILE_MESSAGES ?? 8000);
 const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 50);
@@ -46,34 +47,25 @@ await once(server, 'listening');
 const pageUrl = `http://127.0.0.1:${server.address().port}/`;
 
 const agent = await startAgentProcess({ lifetimeMs: 300_000 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-  ],
-});
+const browser = await launchChromium(CHROMIUM);
 try {
-  const page = await browser.newPage();
-  await page.goto(pageUrl);
-  await page.waitForFunction(() => document.title === 'ready');
-  const cdp = await page.context().newCDPSession(page);
+  const page = await browser.newPage(pageUrl);
+  await page.waitForTitle('ready');
+  // What Playwright (and an open DevTools window) does: every WebSocket message is reported to DevTools.
+  if (process.env.PROFILE_DEVTOOLS_NETWORK === '1') await page.send('Network.enable');
   let ids = 0;
   const read = (messages) => {
     const url = agent.url(`/blast?id=prof-${ids++}&messages=${messages}&payload=${PAYLOAD}`);
     return CASE === 'bare'
-      ? page.evaluate((a) => globalThis.readBare(...a), [url, messages, PAYLOAD, REPLY_BYTES])
-      : page.evaluate(([u, n]) => globalThis.readOutput(u, 'bench-token', n), [url, messages * PAYLOAD]);
+      ? page.evaluate((u, m, p, r) => globalThis.readBare(u, m, p, r), url, messages, PAYLOAD, REPLY_BYTES)
+      : page.evaluate((u, n) => globalThis.readOutput(u, 'bench-token', n), url, messages * PAYLOAD);
   };
   await read(2000); // warm-up: let V8 optimise before sampling
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: INTERVAL_US });
-  await cdp.send('Profiler.start');
+  await page.send('Profiler.enable');
+  await page.send('Profiler.setSamplingInterval', { interval: INTERVAL_US });
+  await page.send('Profiler.start');
   const result = await read(MESSAGES);
-  const { profile } = await cdp.send('Profiler.stop');
+  const { profile } = await page.send('Profiler.stop');
   if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
 
   // Self time per node from the samples and their time deltas.

@@ -2,23 +2,25 @@
 // WebSocket) beside Node's (connectDataChannel, the Duplex over ws), in the same run, alternating, against
 // two agents each in its own process: the benchmark's fast agent (bench/channel/agent-child.js: pre-encoded
 // 1 KiB frames, so that the client is what is measured) and the agent emulator of ssm-channel/testing in
-// `source` mode (bench/channel/emulator-process.js; the real agent engine, slower: it is the limit there). Client CPU per MB: this process's for
-// Node; the page's main thread for Chromium (DevTools' TaskDuration). In the same rounds, the ceiling: a
-// bare Chromium WebSocket, no protocol, reading the fast agent's frames and sending nothing, or answering
-// each with one binary message of an ack's size. Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
-// and a build.
+// `source` mode (bench/channel/emulator-process.js; the real agent engine, slower: it is the limit there).
+// Client CPU per MB: this process's for Node; the page's main thread for Chromium (DevTools' TaskDuration).
+// In the same rounds, the ceiling: a bare Chromium WebSocket, no protocol, reading the fast agent's frames
+// and sending nothing, or answering each with one binary message of an ack's size. Chromium runs with no
+// DevTools Network domain enabled (see chromium.js). Needs Chromium (CHROMIUM_PATH, default
+// /usr/bin/chromium) and a build.
 //
-//   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0)
+//   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0,
+//                                   BENCH_DEVTOOLS_NETWORK=1 to measure with DevTools' Network domain on)
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { connectDataChannel } from 'ssm-channel';
 import { startAgentProcess } from '../channel/agent-process.js';
 import { median, outputOurs } from '../channel/cases.js';
 import { startEmulatorProcess } from '../channel/emulator-process.js';
 import { machine, writeReadmeBlock } from '../readme-block.js';
+import { launchChromium } from './chromium.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAYLOAD = 1024;
@@ -27,6 +29,8 @@ const ACK_BYTES = 299;
 const FAST_MESSAGES = Math.round((Number(process.env.BENCH_WEB_MB ?? 16) * 1e6) / PAYLOAD);
 const EMULATOR_BYTES = Math.round(Number(process.env.BENCH_EMULATOR_MB ?? 8) * 1e6);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Enable DevTools' Network domain on the page, as Playwright does (see chromium.js): to show its cost. */
+const DEVTOOLS_NETWORK = process.env.BENCH_DEVTOOLS_NETWORK === '1';
 const log = (...args) => console.log(...args);
 const fmt = (value, digits = 1) =>
   value === undefined || Number.isNaN(value)
@@ -59,27 +63,32 @@ async function servePage() {
   return { url: `http://127.0.0.1:${server.address().port}/`, server };
 }
 
+/** The page's main-thread time so far (s): DevTools' TaskDuration. */
+async function taskDuration(page) {
+  const { metrics } = await page.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration').value;
+}
+
 /** Chromium reads one stream; MB/s and the page's main-thread time per MB. */
-async function inChromium(page, cdp, url, tokenValue, total) {
-  const busy = async () =>
-    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const before = await busy();
-  const result = await page.evaluate(([u, t, n]) => globalThis.readOutput(u, t, n), [url, tokenValue, total]);
-  const cpuMs = ((await busy()) - before) * 1000;
+async function inChromium(page, url, tokenValue, total) {
+  const before = await taskDuration(page);
+  const result = await page.evaluate((u, t, n) => globalThis.readOutput(u, t, n), url, tokenValue, total);
+  const cpuMs = ((await taskDuration(page)) - before) * 1000;
   if (result.got < total) throw new Error(`Chromium read ${result.got} of ${total} bytes`);
   return { mbPerS: result.mbPerS, cpuMsPerMB: cpuMs / (total / 1e6) };
 }
 
 /** The ceiling: a bare WebSocket in the page reads `messages` frames, answering each with `replyBytes`. */
-async function bareInChromium(page, cdp, url, messages, replyBytes) {
-  const busy = async () =>
-    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const before = await busy();
+async function bareInChromium(page, url, messages, replyBytes) {
+  const before = await taskDuration(page);
   const result = await page.evaluate(
-    (args) => globalThis.readBare(...args),
-    [url, messages, PAYLOAD, replyBytes],
+    (u, m, p, r) => globalThis.readBare(u, m, p, r),
+    url,
+    messages,
+    PAYLOAD,
+    replyBytes,
   );
-  const cpuMs = ((await busy()) - before) * 1000;
+  const cpuMs = ((await taskDuration(page)) - before) * 1000;
   return { mbPerS: result.mbPerS, cpuMsPerMB: cpuMs / ((messages * PAYLOAD) / 1e6) };
 }
 
@@ -120,32 +129,20 @@ const emulator = await startEmulatorProcess(2 + 2 * ROUNDS, {
 });
 let nextSession = 0;
 const served = await servePage();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium(CHROMIUM);
 const rows = { fastNode: [], fastWeb: [], emuNode: [], emuWeb: [], bareRead: [], bareReply: [] };
 let chromiumVersion;
 try {
-  chromiumVersion = browser.version();
-  const page = await browser.newPage();
-  await page.goto(served.url);
-  await page.waitForFunction(() => document.title === 'ready');
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
+  chromiumVersion = browser.version;
+  const page = await browser.newPage(served.url);
+  await page.waitForTitle('ready');
+  await page.send('Performance.enable');
+  // What Playwright (and an open DevTools window) does: every WebSocket message is reported to DevTools.
+  if (DEVTOOLS_NETWORK) await page.send('Network.enable');
   let ids = 0;
   const fastWeb = () =>
     inChromium(
       page,
-      cdp,
       agent.url(`/blast?id=web-${ids++}&messages=${FAST_MESSAGES}&payload=${PAYLOAD}`),
       'bench-token',
       FAST_MESSAGES * PAYLOAD,
@@ -153,13 +150,12 @@ try {
   const fastNode = () => outputOurs(agent, { messages: FAST_MESSAGES, payload: PAYLOAD });
   const emuWeb = () => {
     const s = emulator.sessions[nextSession++];
-    return inChromium(page, cdp, s.url, s.tokenValue, EMULATOR_BYTES);
+    return inChromium(page, s.url, s.tokenValue, EMULATOR_BYTES);
   };
   const emuNode = () => nodeFromEmulator(emulator.sessions[nextSession++], EMULATOR_BYTES);
   const bare = (replyBytes) => () =>
     bareInChromium(
       page,
-      cdp,
       agent.url(`/blast?id=bare-${ids++}&messages=${FAST_MESSAGES}&payload=${PAYLOAD}`),
       FAST_MESSAGES,
       replyBytes,
