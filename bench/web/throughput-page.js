@@ -41,16 +41,19 @@ globalThis.readBare = (url, messages, payload, replyBytes) =>
     ws.onopen = () => ws.send('{"bare":true}');
     ws.onerror = () => reject(new Error('bare WebSocket failed'));
     ws.onclose = () => reject(new Error(`bare WebSocket closed after ${got} of ${messages} messages`));
-    ws.onmessage = () => {
+    let bytes = 0;
+    ws.onmessage = (event) => {
       if (got === 0) t0 = performance.now();
       got += 1;
+      // As any reader must: the message's bytes (Chromium makes the ArrayBuffer when it is first touched).
+      bytes += event.data.byteLength;
       if (replyBytes > 0) ws.send(reply);
       if (got === messages) {
         const ms = performance.now() - t0;
         ws.onmessage = null;
         ws.onclose = null;
         ws.close();
-        resolve({ got: got * payload, ms, mbPerS: ((got - 1) * payload) / 1e3 / ms });
+        resolve({ got: got * payload, bytes, ms, mbPerS: ((got - 1) * payload) / 1e3 / ms });
       }
     };
   });
