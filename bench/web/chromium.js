@@ -44,6 +44,12 @@ export async function launchChromium(executablePath) {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
   });
   const [toChromium, fromChromium] = [child.stdio[3], child.stdio[4]];
+  // A Chromium that is missing or dies shows as `failed` below; writing to its pipe then only fails too.
+  toChromium.on('error', () => undefined);
+  const failed = new Promise((_, reject) => {
+    child.once('error', (error) => reject(new Error(`could not start ${executablePath}: ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`${executablePath} exited (${code}) before it answered`)));
+  });
   const calls = new Map();
   let nextId = 0;
   let exited = false;
@@ -75,12 +81,11 @@ export async function launchChromium(executablePath) {
       toChromium.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
     });
 
-  const { product } = await Promise.race([
-    send('Browser.getVersion'),
-    once(child, 'error').then(([error]) => {
-      throw error;
-    }),
-  ]);
+  const { product } = await Promise.race([send('Browser.getVersion'), failed]).catch((error) => {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  });
+  failed.catch(() => undefined);
   return {
     /** Chromium's version, e.g. 156.0.8078.114. */
     version: product.replace(/^.*\//, ''),
