@@ -58,11 +58,16 @@ export async function launchChromium(executablePath) {
     for (const { reject } of calls.values()) reject(new Error('Chromium exited'));
     calls.clear();
   });
-  let pending = '';
+  // The text of a message not yet ended (a profile runs to megabytes: kept in pieces until its NUL).
+  let pending = [];
   fromChromium.setEncoding('utf8');
   fromChromium.on('data', (text) => {
-    const parts = (pending + text).split('\0');
-    pending = parts.pop();
+    if (!text.includes('\0')) {
+      pending.push(text);
+      return;
+    }
+    const parts = [...pending, text].join('').split('\0');
+    pending = [parts.pop()];
     for (const part of parts) {
       const message = JSON.parse(part);
       const call = message.id === undefined ? undefined : calls.get(message.id);
