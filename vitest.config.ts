@@ -35,7 +35,7 @@ export default defineConfig({
       },
       {
         // The golden vectors and the codec properties once more, with the browser build's SHA-256, random
-        // bytes and UUIDs (`platform/sha256.ts`, `crypto.getRandomValues`).
+        // bytes and UUIDs (`@noble/hashes`, `crypto.getRandomValues`).
         extends: true,
         resolve: { alias: [platform('web'), ...packages] },
         test: {

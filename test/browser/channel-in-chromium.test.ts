@@ -1,7 +1,7 @@
 /**
  * `ssm-channel`'s browser build in headless Chromium: the golden vectors through the page's codec (the
- * package's own SHA-256, `platform/sha256.ts`, checked against WebCrypto's and against the Node build's
- * results), and `connectWebDataChannel` over Chromium's own WebSocket against the agent emulator.
+ * `@noble/hashes` SHA-256, checked against WebCrypto's and against the Node build's results), and
+ * `connectWebDataChannel` over Chromium's own WebSocket against the agent emulator.
  */
 import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';

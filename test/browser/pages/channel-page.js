@@ -42,7 +42,7 @@ async function runVectors() {
     } catch (error) {
       out.messages.push({ id: v.id, error: errorCode(error) });
     }
-    // The digest the codec writes (its SHA-256, platform/sha256.ts here) against the browser's own (WebCrypto).
+    // The digest the codec writes (its SHA-256, @noble/hashes here) against the browser's own (WebCrypto).
     const payload = fromHex(f.payloadHex);
     const frame = ssm.encodeAgentMessage({ messageType: 'x', sequenceNumber: 0, payloadType: 1, payload });
     const native = new Uint8Array(await crypto.subtle.digest('SHA-256', payload));

@@ -1,29 +1,21 @@
 /**
  * The platform seam outside Node (browsers, workers, any runtime without the `node` export condition):
- * SHA-256 from `sha256.ts` (synchronous, as the codec needs, and allocation-free), random bytes and UUIDs
- * from the Web Crypto `crypto.getRandomValues`, which every such runtime has, in secure and insecure
- * contexts alike. Same exports as `node.ts`.
+ * SHA-256 from `@noble/hashes` (synchronous, as the codec needs), random bytes and UUIDs from the Web
+ * Crypto `crypto.getRandomValues`, which every such runtime has, in secure and insecure contexts alike.
+ * Same exports as `node.ts`.
  */
-import { sha256Words } from './sha256.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 /** Writes SHA-256(`data`) into `target` at `offset` (32 bytes, unchecked). */
 export function writeSha256(data: Uint8Array, target: Uint8Array, offset: number): void {
-  const words = sha256Words(data);
-  for (let i = 0, at = offset; i < 8; i++, at += 4) {
-    const word = words[i]!;
-    target[at] = word >>> 24;
-    target[at + 1] = word >>> 16;
-    target[at + 2] = word >>> 8;
-    target[at + 3] = word;
-  }
+  target.set(sha256(data), offset);
 }
 
 /** Whether the 32 bytes of `target` at `offset` are SHA-256(`data`) (unchecked offset). */
 export function sha256Matches(data: Uint8Array, target: Uint8Array, offset: number): boolean {
-  const words = sha256Words(data);
-  for (let i = 0, at = offset; i < 8; i++, at += 4) {
-    const word = (target[at]! << 24) | (target[at + 1]! << 16) | (target[at + 2]! << 8) | target[at + 3]!;
-    if (word !== words[i]) return false;
+  const digest = sha256(data);
+  for (let i = 0; i < 32; i++) {
+    if (target[offset + i] !== digest[i]) return false;
   }
   return true;
 }
