@@ -153,12 +153,8 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
     socket.once('close', () => sockets.delete(socket));
   });
   server.listen(options.port, '127.0.0.1');
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => {
-      throw error;
-    }),
-  ]);
+  // Rejects with the server's 'error' (a port in use), and leaves no listener behind.
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const hosts = acceptedHosts(port);
