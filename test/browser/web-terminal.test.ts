@@ -305,6 +305,55 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     await context.close();
   });
 
+  it('keys typed and a resize made while connecting reach the session once it opens', async () => {
+    // Two throttled API calls keep the page connecting for a second or two.
+    em.injectFault({ status: 429, operation: 'CreateStreamSessionAdminShell', times: 2 });
+    const command = await web();
+    const { context, page } = await openPage(command);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Calling/);
+    await page.keyboard.type('echo early-$((1+1))\n');
+    // Narrow enough that the status line wraps differently as it changes while connecting.
+    await page.setViewportSize({ width: 600, height: 300 });
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
+    await waitForScreen(page, /^early-2$/m);
+    const rows = await page.locator('.xterm-rows > div').count();
+    const session = await em.terminalSession();
+    await expect.poll(() => session.stats().lastSize?.rows).toBe(rows);
+    await page.keyboard.type('stty size\n');
+    await waitForScreen(page, new RegExp(`^${rows} ${session.stats().lastSize!.cols}$`, 'm'));
+    await page.keyboard.type('exit\n');
+    expect(await command.exit).toBe(0);
+    await context.close();
+  });
+
+  it('a page that dies without a word (a crash) ends the command within seconds', async () => {
+    const command = await web();
+    const { context, page } = await openPage(command);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
+    const session = await em.terminalSession();
+    const cdp = await context.newCDPSession(page);
+    const crashedAt = Date.now();
+    void cdp.send('Page.crash').catch(() => undefined);
+    expect(await command.exit).toBe(0);
+    expect(Date.now() - crashedAt).toBeLessThan(10_000);
+    expect(command.stderr()).toMatch(/the page was closed/);
+    await context.close();
+    // Nobody told the shell to end: it lingers, as the service's would until its idle timeout.
+    session.terminate();
+  });
+
+  it('a session that ends with a long farewell (escapes, 20,000 characters) still ends the command', async () => {
+    const command = await web();
+    const { context, page } = await openPage(command);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
+    const session = await em.terminalSession();
+    session.terminate(`${'\x1b'.repeat(3_000)}${'x'.repeat(20_000)}`);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^The session ended/);
+    expect(await command.exit).not.toBeNull();
+    expect(command.stderr()).toMatch(/the session ended/);
+    await context.close();
+  });
+
   it('Ctrl-C ends the command and the session in the page', async () => {
     const command = await web();
     const { context, page } = await openPage(command);

@@ -209,9 +209,14 @@ describe('the tarballs', () => {
       expect(manifest.license).toBe('Apache-2.0');
       expect(manifest.repository.directory).toBe(`packages/${dir}`);
       expect(manifest.engines.node).toBe('^20.19.0 || >=22.12.0');
-      for (const entry of Object.values(manifest.exports) as unknown[]) {
-        if (typeof entry === 'object' && entry !== null) expect(Object.keys(entry)[0]).toBe('types');
-      }
+      // Every set of conditions that names files names its declarations first (nested sets each their own).
+      const typesFirst = (entry: unknown): void => {
+        if (typeof entry !== 'object' || entry === null) return;
+        const values = Object.values(entry);
+        if (values.every((value) => typeof value === 'string')) expect(Object.keys(entry)[0]).toBe('types');
+        else for (const value of values) typesFirst(value);
+      };
+      for (const entry of Object.values(manifest.exports)) typesFirst(entry);
       expect(manifest.peerDependencies).toEqual({ 'node-pty': '^1.1.0' });
       expect(manifest.peerDependenciesMeta).toEqual({ 'node-pty': { optional: true } });
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
@@ -295,8 +300,9 @@ describe('installed without node-pty', () => {
     expect(result.stderr).toBe('');
   });
 
-  // node16 also checks the packages' declarations (skipLibCheck off); the others look at resolution.
-  it.concurrent.each(['node16', 'bundler', 'commonjs'])(
+  // node16 also checks the packages' declarations (skipLibCheck off), browser those of ssm-channel's browser
+  // build without Node's types; the others look at resolution.
+  it.concurrent.each(['node16', 'bundler', 'commonjs', 'browser'])(
     'tsc --noEmit passes under %s resolution',
     async (config) => {
       const tsc = requireFromRoot.resolve('typescript/bin/tsc');

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../src/testing/index.js';
 import { awsEnv, runBuilt, TEST_CREDENTIALS } from './helpers/built-cli.js';
@@ -44,5 +46,31 @@ describe('gamelift-admin-shell: option errors of the library, as the command rep
     expect(run.stderr).not.toContain('Set AWS_ACCESS_KEY_ID');
     expect(run.code, run.stderr).toBe(78);
     expect(em.calls).toHaveLength(0);
+  });
+
+  it('web --port <a port in use>: a usage error (64) that says what to do, not an internal error', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const run = await runBuilt([
+        'web',
+        '--endpoint-url',
+        em.endpoint,
+        '--region',
+        em.region,
+        ...ids(),
+        '--port',
+        `${port}`,
+      ]);
+      expect(run.stderr).toContain(
+        `--port ${port} is in use on 127.0.0.1: choose another port, or leave --port out`,
+      );
+      expect(run.stderr).not.toContain('internal error');
+      expect(run.code, run.stderr).toBe(64);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -17,7 +17,12 @@ import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName
 import { clientProfile, createGameLiftStreamsClient, resolveClientRegion } from '../sdk-client.js';
 import { mapServiceError } from '../service-errors.js';
 import { loadPageAssets } from './web-assets.js';
-import { type EndReport, startWebTerminalServer } from './web-server.js';
+import {
+  type EndReport,
+  startWebTerminalServer,
+  type WebTerminalServer,
+  type WebTerminalServerOptions,
+} from './web-server.js';
 
 /** What the page needs besides the server: the checked identifiers and a client for the API calls. */
 interface Target {
@@ -79,8 +84,7 @@ async function serve(target: Target, ctx: CliContext): Promise<number> {
   });
   let lastApiFailure: AdminShellError | undefined;
   let calls = 0;
-  const server = await startWebTerminalServer({
-    port: args.port ?? 0,
+  const server = await listenOn(args.port, {
     assets,
     handlers: {
       claimed: () => {
@@ -129,6 +133,30 @@ async function serve(target: Target, ctx: CliContext): Promise<number> {
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await server.close();
+  }
+}
+
+/**
+ * Starts the local server on `port` (a free one when undefined); a port that cannot be had is the user's to
+ * change, and said so.
+ */
+async function listenOn(
+  port: number | undefined,
+  options: Omit<WebTerminalServerOptions, 'port'>,
+): Promise<WebTerminalServer> {
+  try {
+    return await startWebTerminalServer({ ...options, port: port ?? 0 });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (port !== undefined && (code === 'EADDRINUSE' || code === 'EACCES')) {
+      throw new AdminShellError(
+        'INVALID_ARGUMENT',
+        code === 'EADDRINUSE'
+          ? `--port ${port} is in use on 127.0.0.1: choose another port, or leave --port out for a free one.`
+          : `--port ${port} is not open to this user: choose a port above 1023, or leave --port out for a free one.`,
+      );
+    }
+    throw error;
   }
 }
 

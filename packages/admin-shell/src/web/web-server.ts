@@ -7,7 +7,8 @@
  * - `POST /api/credentials` (page key): calls CreateStreamSessionAdminShell, answers the StreamUrl and token.
  * - `POST /api/ended` (page key) `{ reason, … }`: how the session ended; the command ends with it.
  * - `POST /api/watch` (page key): held open while the command runs; answered when it stops, so the page
- *   ends its session with it.
+ *   ends its session with it. When it drops while the server runs (the page crashed or was killed) and no
+ *   end report follows, the session counts as ended by the page.
  *
  * Every request must name this server in `Host` (127.0.0.1 or localhost and the port: a DNS rebinding page
  * names its own host); every API request must come from this origin (`Origin`, and `Sec-Fetch-Site` where
@@ -71,8 +72,18 @@ export interface WebTerminalServerOptions {
   readonly handlers: WebTerminalHandlers;
 }
 
-/** Largest request body accepted (the end report is the largest, with a message). */
-const MAX_BODY_BYTES = 16 * 1024;
+/** The longest `output` and `message` kept of an end report, in UTF-16 units (the page cuts them as well). */
+const END_TEXT_LIMIT = 2_000;
+/**
+ * Largest request body accepted. The end report is the largest: two texts of {@link END_TEXT_LIMIT} units,
+ * each unit at most 6 bytes of JSON (`\u001b`), and a few short fields.
+ */
+const MAX_BODY_BYTES = 32 * 1024;
+/**
+ * When the page's watch request drops while the server runs (the tab crashed, the browser was killed: no
+ * `pagehide` report came), the session counts as ended by the page after this long without a report.
+ */
+const PAGE_GONE_MS = 3_000;
 /** How long a request may take to arrive, in ms. */
 const REQUEST_TIMEOUT_MS = 10_000;
 const END_REASONS = new Set(['channel_closed', 'local', 'aborted', 'error', 'page_closed']);
@@ -130,6 +141,7 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
   const secret = token();
   let pageKey: string | undefined;
   const watchers = new Set<ServerResponse>();
+  let pageGone: NodeJS.Timeout | undefined;
   const lifetime = new AbortController();
   const sockets = new Set<Socket>();
   const server: Server = createServer({
@@ -141,15 +153,11 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
     socket.once('close', () => sockets.delete(socket));
   });
   server.listen(options.port, '127.0.0.1');
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => {
-      throw error;
-    }),
-  ]);
+  // Rejects with the server's 'error' (a port in use), and leaves no listener behind.
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const hosts = acceptedHosts(port);
 
   const checkPageKey = (request: IncomingMessage): void => {
     const header = request.headers.authorization ?? '';
@@ -222,7 +230,13 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
           return;
         }
         watchers.add(response);
-        response.once('close', () => watchers.delete(response));
+        clearTimeout(pageGone);
+        response.once('close', () => {
+          watchers.delete(response);
+          if (watchers.size > 0 || lifetime.signal.aborted) return;
+          pageGone = setTimeout(() => options.handlers.ended({ reason: 'page_closed' }), PAGE_GONE_MS);
+          pageGone.unref();
+        });
         response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' });
         response.flushHeaders();
         return;
@@ -271,6 +285,7 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
     origin,
     close: async () => {
       lifetime.abort();
+      clearTimeout(pageGone);
       for (const watcher of watchers) watcher.end(JSON.stringify({ stopped: true }));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -280,6 +295,13 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
       await closed;
     },
   };
+}
+
+/** The `Host` values of requests to this server on `port` (a browser leaves the default port 80 out). */
+export function acceptedHosts(port: number): ReadonlySet<string> {
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  if (port === 80) for (const name of ['127.0.0.1', 'localhost']) hosts.add(name);
+  return hosts;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -318,8 +340,8 @@ function toEndReport(body: unknown): EndReport | undefined {
     reason: b.reason as EndReport['reason'],
   };
   if (typeof b.exitCode === 'number' && Number.isInteger(b.exitCode)) report.exitCode = b.exitCode;
-  if (typeof b.output === 'string') report.output = b.output.slice(0, 2_000);
+  if (typeof b.output === 'string') report.output = b.output.slice(0, END_TEXT_LIMIT);
   if (typeof b.code === 'string' && /^[A-Z0-9_]{1,64}$/.test(b.code)) report.code = b.code;
-  if (typeof b.message === 'string') report.message = b.message.slice(0, 2_000);
+  if (typeof b.message === 'string') report.message = b.message.slice(0, END_TEXT_LIMIT);
   return report;
 }

@@ -57,3 +57,15 @@ export interface TransportOptions {
   /** Diagnostics; never given the token. */
   logger?: ChannelLogger | undefined;
 }
+
+/**
+ * What an open transport keeps of its {@link TransportOptions}: the handlers and the signal, never the open
+ * frame (it carries the token).
+ */
+export type TransportEvents = Readonly<Pick<TransportOptions, 'onFrame' | 'onClose' | 'onDrain' | 'signal'>>;
+
+/** The {@link TransportEvents} of `options`, in an object that does not reference `options`. */
+export function transportEvents(options: TransportOptions): TransportEvents {
+  const { onFrame, onClose, onDrain, signal } = options;
+  return { onFrame, onClose, onDrain, signal };
+}

@@ -25,8 +25,10 @@ import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
   CLOSE_TIMEOUT_MS,
   SEND_HIGH_WATER_MARK,
+  type TransportEvents,
   type TransportOptions,
   type TransportSettings,
+  transportEvents,
 } from './transport-options.js';
 import { checkStreamUrl, describeUrl } from './url-policy.js';
 
@@ -177,7 +179,7 @@ function bytesOf(data: unknown): Uint8Array | undefined {
 class WebSocketTransport implements Transport {
   readonly #ws: WebSocketLike;
   readonly #settings: TransportSettings;
-  readonly #options: TransportOptions;
+  readonly #events: TransportEvents;
   readonly #logger: ChannelLogger | undefined;
   readonly #host: string;
   readonly #socketClosed: Promise<void>;
@@ -192,7 +194,7 @@ class WebSocketTransport implements Transport {
   constructor(ws: WebSocketLike, settings: TransportSettings, options: TransportOptions, host: string) {
     this.#ws = ws;
     this.#settings = settings;
-    this.#options = options;
+    this.#events = transportEvents(options);
     this.#logger = options.logger;
     this.#host = host;
     this.#socketClosed = new Promise((resolve) => {
@@ -260,7 +262,7 @@ class WebSocketTransport implements Transport {
     }
     this.#framesReceived += 1;
     try {
-      this.#options.onFrame(frame);
+      this.#events.onFrame(frame);
     } catch (cause) {
       this.#fail(
         new SsmTransportError('CONNECTION_LOST', 'the onFrame handler threw; connection dropped', { cause }),
@@ -279,7 +281,7 @@ class WebSocketTransport implements Transport {
     const reason = typeof event?.reason === 'string' ? event.reason : '';
     const error = classifyClose(code, reason, this.#framesReceived);
     this.#logger?.debug?.('transport: closed by peer', { host: this.#host, code, errorCode: error.code });
-    this.#options.onClose(error);
+    this.#events.onClose(error);
   };
 
   /**
@@ -297,7 +299,7 @@ class WebSocketTransport implements Transport {
       const now = performance.now();
       if (current <= SEND_LOW_WATER_MARK) {
         this.#full = false;
-        this.#options.onDrain();
+        this.#events.onDrain();
         return;
       }
       if (current < level) progressAt = now;
@@ -326,12 +328,12 @@ class WebSocketTransport implements Transport {
     closeQuietly(this.#ws);
     unrefTimer(setTimeout(this.#resolveSocketClosed, CLOSE_TIMEOUT_MS));
     this.#logger?.debug?.('transport: failed', { host: this.#host, errorCode: error.code });
-    this.#options.onClose(error);
+    this.#events.onClose(error);
   }
 
   #release(): void {
     clearTimeout(this.#pollTimer);
     this.#pollTimer = undefined;
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#events.signal?.removeEventListener('abort', this.#onAbort);
   }
 }

@@ -19,8 +19,10 @@ import { classifyClose, SsmTransportError } from './transport-error.js';
 import {
   CLOSE_TIMEOUT_MS,
   SEND_HIGH_WATER_MARK,
+  type TransportEvents,
   type TransportOptions,
   type TransportSettings,
+  transportEvents,
 } from './transport-options.js';
 import { checkStreamUrl, describeUrl } from './url-policy.js';
 
@@ -146,7 +148,7 @@ class WsTransport implements Transport {
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #settings: TransportSettings;
-  readonly #options: TransportOptions;
+  readonly #events: TransportEvents;
   readonly #logger: ChannelLogger | undefined;
   readonly #host: string;
   readonly #keepalive: Keepalive;
@@ -169,7 +171,7 @@ class WsTransport implements Transport {
     this.#ws = ws;
     this.#socket = socket;
     this.#settings = settings;
-    this.#options = options;
+    this.#events = transportEvents(options);
     this.#logger = options.logger;
     this.#host = host;
     this.#keepalive = new Keepalive({
@@ -261,7 +263,7 @@ class WsTransport implements Transport {
     if (!this.#full || this.#ended) return;
     this.#full = false;
     this.#stopStallWatch();
-    this.#options.onDrain();
+    this.#events.onDrain();
   };
 
   /**
@@ -300,7 +302,7 @@ class WsTransport implements Transport {
     this.#framesReceived += 1;
     this.#keepalive.alive();
     try {
-      this.#options.onFrame(toBytes(data));
+      this.#events.onFrame(toBytes(data));
     } catch (cause) {
       this.#fail(
         new SsmTransportError('CONNECTION_LOST', 'the onFrame handler threw; connection dropped', { cause }),
@@ -330,7 +332,7 @@ class WsTransport implements Transport {
     this.#release();
     const error = classifyClose(code, reason, this.#framesReceived);
     this.#logger?.debug?.('transport: closed by peer', { host: this.#host, code, errorCode: error.code });
-    this.#options.onClose(error);
+    this.#events.onClose(error);
   }
 
   /** Ends the connection because of `error` detected here, and reports it once. */
@@ -340,13 +342,13 @@ class WsTransport implements Transport {
     this.#release();
     this.#ws.terminate();
     this.#logger?.debug?.('transport: failed', { host: this.#host, errorCode: error.code });
-    this.#options.onClose(error);
+    this.#events.onClose(error);
   }
 
   #release(): void {
     this.#keepalive.stop();
     this.#stopStallWatch();
     this.#socket.off('drain', this.#onSocketDrain);
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#events.signal?.removeEventListener('abort', this.#onAbort);
   }
 }

@@ -95,3 +95,25 @@ export async function leakedSince(before: Map<string, number>): Promise<string[]
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The garbage collector, without --expose-gc on the command line. */
+let collectGarbage: (() => void) | undefined;
+
+/**
+ * Whether what `ref` points to can be collected: runs the garbage collector a few times, a turn apart (a
+ * `WeakRef` keeps its target alive until the end of the turn that made or read it).
+ */
+export async function isCollectable(ref: WeakRef<object>): Promise<boolean> {
+  if (collectGarbage === undefined) {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    collectGarbage = runInNewContext('gc') as () => void;
+  }
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    if (ref.deref() === undefined) return true;
+  }
+  return false;
+}

@@ -15,6 +15,7 @@ import {
 } from '../../src/transport/transport-options.js';
 import { openTransport as open_, type Transport } from '../../src/transport/ws-transport.js';
 import {
+  isCollectable,
   leakedSince,
   startSilentTcpServer,
   startWsServer,
@@ -431,6 +432,21 @@ describe('openTransport: an open connection', () => {
     const error = await rec.closed;
     expect(inspect(error, { showHidden: true, depth: Number.POSITIVE_INFINITY })).not.toContain(TOKEN);
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(TOKEN);
+  });
+
+  it('keeps nothing of its options once open but the handlers: the open frame, with the token, is freed', async () => {
+    server = await startWsServer();
+    let options: TransportOptions | undefined = {
+      streamUrl: server.url,
+      openFrame: OPEN_FRAME,
+      ...recorder(),
+    };
+    const options_ = new WeakRef(options);
+    const opening = open_(options, { ...TRANSPORT_DEFAULTS });
+    options = undefined;
+    await server.nextConnection();
+    transport = await opening;
+    expect(await isCollectable(options_)).toBe(true);
   });
 
   it('a throwing onFrame handler drops the connection instead of crashing the process', async () => {

@@ -9,6 +9,7 @@ import type { Transport } from '../../src/transport/transport.js';
 import {
   CLOSE_TIMEOUT_MS,
   SEND_HIGH_WATER_MARK,
+  type TransportOptions,
   type TransportSettings,
 } from '../../src/transport/transport-options.js';
 import {
@@ -18,6 +19,7 @@ import {
   SEND_QUEUE_LIMIT,
   type WebSocketLike,
 } from '../../src/transport/web-socket-transport.js';
+import { isCollectable } from '../transport/helpers.js';
 
 type Listener = (event: unknown) => void;
 
@@ -113,6 +115,24 @@ describe('openWebSocketTransport', () => {
     const { socket } = await open();
     expect(socket.binaryType).toBe('arraybuffer');
     expect(socket.sent).toEqual(['{"TokenValue":"secret"}']);
+  });
+
+  it('keeps nothing of its options once open but the handlers: the open frame, with the token, is freed', async () => {
+    let options: TransportOptions | undefined = {
+      streamUrl: 'ws://127.0.0.1:9/v1/data-channel/s?role=publish_subscribe',
+      openFrame: '{"TokenValue":"secret"}',
+      onFrame: () => {},
+      onClose: () => {},
+      onDrain: () => {},
+    };
+    const options_ = new WeakRef(options);
+    const opening = openWebSocketTransport(options, settings, ScriptedSocket);
+    options = undefined;
+    ScriptedSocket.last!.readyState = 1;
+    ScriptedSocket.last!.emit('open');
+    const transport = await opening;
+    expect(await isCollectable(options_)).toBe(true);
+    void transport.close();
   });
 
   it('applies the URL rule at once', () => {

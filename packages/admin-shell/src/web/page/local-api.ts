@@ -81,12 +81,21 @@ export async function requestAccess(pageKey: string, signal?: AbortSignal): Prom
   return (await post('/api/credentials', {}, pageKey, signal)) as Access;
 }
 
-/** Tells the local server how the session ended (kept alive while the page unloads). */
+/** The longest `output` and `message` of an end report, in UTF-16 units (the server keeps no more). */
+export const END_TEXT_LIMIT = 2_000;
+
+/**
+ * Tells the local server how the session ended (kept alive while the page unloads). Long texts are cut to
+ * {@link END_TEXT_LIMIT}, so that the report always fits the server's request limit.
+ */
 export function reportEnd(pageKey: string, report: EndReport): void {
+  const short: EndReport = { ...report };
+  if (short.output !== undefined) short.output = short.output.slice(0, END_TEXT_LIMIT);
+  if (short.message !== undefined) short.message = short.message.slice(0, END_TEXT_LIMIT);
   void fetch('/api/ended', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${pageKey}` },
-    body: JSON.stringify(report),
+    body: JSON.stringify(short),
     keepalive: true,
   }).catch(() => undefined);
 }

@@ -13,6 +13,9 @@ const statusLine = document.getElementById('status') as HTMLElement;
 const whereLine = document.getElementById('where') as HTMLElement;
 const container = document.getElementById('terminal') as HTMLElement;
 
+/** Shown when the command was stopped (Ctrl-C): the session ends with it. */
+const STOPPED = 'The gamelift-admin-shell web command was stopped; so was the session.';
+
 type State = 'starting' | 'connecting' | 'open' | 'reconnecting' | 'ended' | 'failed';
 
 function setStatus(text: string, state: State): void {
@@ -78,15 +81,20 @@ function failEarly(term: Terminal, text: string, pageKey?: string, report?: EndR
   if (pageKey !== undefined && report !== undefined) reportEnd(pageKey, report);
 }
 
-async function connect(term: Terminal, page: Claim): Promise<WebDataChannel | undefined> {
+/**
+ * Calls for access and connects. Resolves undefined when that failed (shown, and told to the server) or
+ * when `stop` aborted it (the command was stopped).
+ */
+async function connect(term: Terminal, page: Claim, stop: AbortSignal): Promise<WebDataChannel | undefined> {
   setStatus('Calling CreateStreamSessionAdminShell…', 'connecting');
   try {
-    const access = await requestAccess(page.pageKey);
+    const access = await requestAccess(page.pageKey, stop);
     setStatus(`Connecting to terminal session ${access.sessionId}…`, 'connecting');
     const channel = await connectWebDataChannel({
       streamUrl: access.streamUrl,
       tokenValue: access.tokenValue,
       terminalSize: { cols: term.cols, rows: term.rows },
+      signal: stop,
       reconnect: {
         credentials: async ({ signal }) => {
           setStatus('The connection dropped; reconnecting…', 'reconnecting');
@@ -101,6 +109,10 @@ async function connect(term: Terminal, page: Claim): Promise<WebDataChannel | un
     setStatus(`Connected (terminal session ${access.sessionId})`, 'open');
     return channel;
   } catch (error) {
+    if (stop.aborted) {
+      setStatus(`${STOPPED} You can close this page.`, 'ended');
+      return undefined;
+    }
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);
     failEarly(term, `Could not open the admin shell: ${message}`, page.pageKey, {
@@ -134,16 +146,21 @@ async function main(): Promise<void> {
   }
   whereLine.textContent = `stream group ${page.streamGroupId} · stream session ${page.streamSessionId} · ${page.region}`;
   document.title = `admin shell · ${page.streamSessionId}`;
-  const channel = await connect(term, page);
-  if (channel === undefined) return;
+
+  // The command's stop ends the session here, whether it is connecting or open.
+  const stop = new AbortController();
+  void watchCommand(page.pageKey).then(() => stop.abort());
+  const input = forwardInput(term, () => {
+    setStatus('Input is coming faster than the session takes it; some was not sent.', 'open');
+  });
+  const channel = await connect(term, page, stop.signal);
+  if (channel === undefined) {
+    input.stop();
+    return;
+  }
+  input.attach(channel);
 
   let live = true;
-  let stopped = false;
-  void watchCommand(page.pageKey).then(() => {
-    if (!live) return;
-    stopped = true;
-    channel.close();
-  });
   const onBeforeUnload = (event: BeforeUnloadEvent): void => {
     if (live) event.preventDefault();
   };
@@ -152,24 +169,19 @@ async function main(): Promise<void> {
   };
   window.addEventListener('beforeunload', onBeforeUnload);
   window.addEventListener('pagehide', onPageHide);
-  const stopInput = forwardInput(channel, term, () => {
-    setStatus('Input is coming faster than the session takes it; some was not sent.', 'open');
-  });
   const output = pumpOutput(channel, term, () => {
     if (statusLine.dataset.state === 'reconnecting') setStatus('Reconnected.', 'open');
   }).catch(() => undefined);
   const info = await channel.closed;
   await output;
   live = false;
-  stopInput();
+  input.stop();
   window.removeEventListener('beforeunload', onBeforeUnload);
   term.options.disableStdin = true;
-  const end = stopped
-    ? {
-        text: 'The gamelift-admin-shell web command was stopped; so was the session.',
-        state: 'ended' as const,
-      }
-    : describeEnd(info);
+  const end =
+    info.reason === 'aborted' && stop.signal.aborted
+      ? { text: STOPPED, state: 'ended' as const }
+      : describeEnd(info);
   setStatus(`${end.text} You can close this page.`, end.state);
   term.write(`\r\n\x1b[${end.state === 'failed' ? '31' : '1'}m[${plain(end.text)}]\x1b[0m\r\n`);
   if ('report' in end) reportEnd(page.pageKey, end.report);

@@ -36,21 +36,31 @@ export async function pumpOutput(
   }
 }
 
+/** Keys and pastes on their way to the channel: {@link forwardInput}. */
+export interface InputForwarding {
+  /**
+   * Sends what was typed so far to `channel`, and from then on every key, paste and size change. The
+   * channel is told the terminal's size first: it may have changed while connecting.
+   */
+  attach(channel: WebDataChannel): void;
+  /** Stops listening to the terminal. */
+  stop(): void;
+}
+
 /**
- * Sends keys and pastes to the channel, and the terminal's size whenever it changes. Returns a function that
- * stops it. `onRefused` is told when input comes faster than the channel takes it.
+ * Takes keys and pastes from the terminal at once, before there is a channel (what is typed while connecting
+ * is sent once it opens, as a terminal's typeahead), and the terminal's size whenever it changes once
+ * attached. `onRefused` is told when input comes faster than the channel takes it.
  */
-export function forwardInput(channel: WebDataChannel, term: Terminal, onRefused: () => void): () => void {
-  const writer = channel.writable.getWriter();
+export function forwardInput(term: Terminal, onRefused: () => void): InputForwarding {
   const encoder = new TextEncoder();
+  let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  let channel: WebDataChannel | undefined;
+  /** Typed before the channel opened. */
+  const early: Uint8Array[] = [];
   let inFlight = 0;
-  const send = (bytes: Uint8Array): void => {
-    if (inFlight + bytes.length > INPUT_PENDING_BYTES) {
-      onRefused();
-      return;
-    }
-    inFlight += bytes.length;
-    writer.write(bytes).then(
+  const write = (bytes: Uint8Array): void => {
+    writer?.write(bytes).then(
       () => {
         inFlight -= bytes.length;
       },
@@ -58,21 +68,39 @@ export function forwardInput(channel: WebDataChannel, term: Terminal, onRefused:
       () => undefined,
     );
   };
-  const data = term.onData((text) => send(encoder.encode(text)));
-  // Mouse reports in X10 mode come as bytes (0x80-0xff), not as UTF-8 text.
-  const binary = term.onBinary((text) => send(Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)));
-  const resize = term.onResize(({ cols, rows }) => {
+  const send = (bytes: Uint8Array): void => {
+    if (inFlight + bytes.length > INPUT_PENDING_BYTES) {
+      onRefused();
+      return;
+    }
+    inFlight += bytes.length;
+    if (writer === undefined) early.push(bytes);
+    else write(bytes);
+  };
+  const resize = (cols: number, rows: number): void => {
     try {
-      channel.resize(cols, rows);
+      channel?.resize(cols, rows);
     } catch {
       // A size the protocol cannot carry (0 columns while the page is collapsed): keep the last one.
     }
-  });
-  return () => {
-    data.dispose();
-    binary.dispose();
-    resize.dispose();
-    writer.releaseLock();
+  };
+  const data = term.onData((text) => send(encoder.encode(text)));
+  // Mouse reports in X10 mode come as bytes (0x80-0xff), not as UTF-8 text.
+  const binary = term.onBinary((text) => send(Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)));
+  const sizes = term.onResize(({ cols, rows }) => resize(cols, rows));
+  return {
+    attach(opened) {
+      channel = opened;
+      writer = opened.writable.getWriter();
+      resize(term.cols, term.rows);
+      for (const bytes of early.splice(0)) write(bytes);
+    },
+    stop() {
+      data.dispose();
+      binary.dispose();
+      sizes.dispose();
+      writer?.releaseLock();
+    },
   };
 }
 
