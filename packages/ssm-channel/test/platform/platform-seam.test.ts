@@ -56,6 +56,20 @@ describe.each(implementations)('%s implementation', (_name, p) => {
     );
   });
 
+  test('SHA-256 agrees with node:crypto at every padding boundary and on a large input', () => {
+    const bytes = new Uint8Array(1_048_583);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + (i >> 9)) & 0xff;
+    // Every length 0..200 (rest 55/56/63/64 of a block, one or two padding blocks), then 1 MiB + 7 bytes.
+    const lengths = [...Array.from({ length: 201 }, (_, n) => n), bytes.length];
+    for (const n of lengths) {
+      const data = bytes.subarray(0, n);
+      const out = new Uint8Array(34);
+      p.writeSha256(data, out, 1);
+      expect(toHex(out.subarray(1, 33)), `${n} bytes`).toBe(sha256Hex(data));
+      expect(p.sha256Matches(data, out, 1), `${n} bytes`).toBe(true);
+    }
+  });
+
   test('fillRandom fills every byte, also past 64 KiB (one getRandomValues call)', () => {
     const bytes = new Uint8Array(200_000);
     p.fillRandom(bytes);
