@@ -6,6 +6,17 @@ export function abortError(signal: AbortSignal): AdminShellError {
 }
 
 /**
+ * Runs `listener` once when `signal` aborts; returns a function that stops listening. The listener goes on
+ * a signal that follows `signal` (`AbortSignal.any`), not on `signal` itself: a caller may share one signal
+ * among many sessions at once (`--all-sessions --parallel 25`), and Node warns past 10 listeners on one.
+ */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  const follower = AbortSignal.any([signal]);
+  follower.addEventListener('abort', listener, { once: true });
+  return () => follower.removeEventListener('abort', listener);
+}
+
+/**
  * Waits `ms` milliseconds. The timer does not keep the process alive on its own.
  * @throws {AdminShellError} `ABORTED` when `signal` is aborted before or during the wait.
  */
@@ -15,14 +26,15 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       reject(abortError(signal));
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(abortError(signal));
+      });
   });
 }

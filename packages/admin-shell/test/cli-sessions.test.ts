@@ -117,6 +117,28 @@ describe('gamelift-admin-shell --all-sessions on a group of 200 sessions', () =>
   }, 240_000);
 });
 
+describe('gamelift-admin-shell --all-sessions --parallel 25', () => {
+  let em: GameLiftStreamsEmulator;
+  beforeAll(async () => {
+    em = await startGameLiftStreamsEmulator({ credentials: TEST_CREDENTIALS, moreSessions: 29 });
+  });
+  afterAll(async () => {
+    await em.close();
+  });
+
+  it('25 sessions at once print their output and nothing else (no listener-leak warning from Node)', async () => {
+    const run = await runBuilt(
+      [...groupArgs(em), '--all-sessions', '--parallel', '25', '--command', 'echo ok'],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.toString().trimEnd().split('\n')).toHaveLength(30);
+    expect(run.stderr).toBe('');
+  }, 120_000);
+});
+
 describe('gamelift-admin-shell --all-sessions with sessions that fail', () => {
   let em: GameLiftStreamsEmulator;
   let work: string;

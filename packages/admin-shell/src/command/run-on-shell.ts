@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { CloseInfo, DataChannel } from 'ssm-channel';
+import { onAbort } from '../abortable-sleep.js';
 import { closeFailure } from '../channel-errors.js';
 import { AdminShellError, mention } from '../errors.js';
 import type { AdminShellLogger } from '../logger.js';
@@ -118,8 +119,7 @@ class CommandRun {
       this.#fail(new AdminShellError('ABORTED', 'The operation was aborted.', { cause: signal.reason }));
       return;
     }
-    const onAbort = (): void => this.#abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = signal && onAbort(signal, () => this.#abort());
     const onData = (chunk: Buffer): void => this.#onData(chunk);
     const onClose = (info: CloseInfo): void => this.#onClose(info);
     this.#shell.on('data', onData);
@@ -132,7 +132,7 @@ class CommandRun {
     void this.result
       .catch(() => undefined)
       .finally(() => {
-        signal?.removeEventListener('abort', onAbort);
+        stopListening?.();
         this.#shell.off('data', onData);
         this.#stdinPump?.();
         clearTimeout(this.#timer);

@@ -183,8 +183,11 @@ export class ChannelDriver {
       const onAbort = (): void => {
         this.#fail(new SsmChannelError('ABORTED', 'the data channel was aborted', { cause: signal.reason }));
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+      // On a signal that follows the caller's, not on it: one signal may be shared by many channels, and
+      // Node warns past 10 listeners on one.
+      const follower = AbortSignal.any([signal]);
+      follower.addEventListener('abort', onAbort, { once: true });
+      this.#removeAbortListener = () => follower.removeEventListener('abort', onAbort);
       if (signal.aborted) onAbort();
     }
     if (this.#closeInfo === undefined) await this.#connect(credentials);

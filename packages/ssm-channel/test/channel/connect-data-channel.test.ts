@@ -123,6 +123,38 @@ describe('connectDataChannel', () => {
     expect(await errored).toBeInstanceOf(SsmChannelError);
   });
 
+  it('one signal shared by 20 channels: no listener-leak warning, and its abort closes all of them', async () => {
+    const agents = await Promise.all(
+      Array.from({ length: 20 }, () => emulator({ mode: 'echo', handshake: true })),
+    );
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const channels = await Promise.all(
+        agents.map((agent) =>
+          connectDataChannel({
+            streamUrl: agent.url,
+            tokenValue: agent.tokenValue,
+            signal: controller.signal,
+          }),
+        ),
+      );
+      for (const channel of channels) channel.on('error', () => {});
+      controller.abort();
+      const infos = await Promise.all(channels.map((channel) => channel.whenClosed));
+      expect(infos.map((info) => info.reason)).toEqual(Array(20).fill('aborted'));
+      // Node emits its warnings on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('detects a peer that stops answering pings', async () => {
     const agent = await emulator({ mode: 'echo', handshake: true });
     const channel = await connectDataChannel({
