@@ -2,7 +2,6 @@
 // same time (each writes `bytes` bytes and reads them back echoed, SHA-256 checked). Measures the time to open
 // and to close them all, the heap per open channel, and the event-loop delay while they run.
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -109,8 +108,6 @@ export async function manyChannels({ count, bytes, timeoutMs = 300_000 }) {
   const delay = monitorEventLoopDelay({ resolution: SAMPLE_MS });
   const channels = [];
   const deadline = AbortSignal.timeout(timeoutMs);
-  // One signal for the whole fleet: each channel listens to it while it is open.
-  setMaxListeners(count + 10, deadline);
   try {
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
