@@ -5,6 +5,8 @@
  * imports nothing from Node. Under Node, `ssm-channel` exports all of it too, and the Node `Duplex`.
  * @module
  */
+
+export { listenForAbort } from './channel/abort-listener.js';
 export {
   type ConnectWebDataChannelOptions,
   connectWebDataChannel,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import type { CloseInfo, DataChannel } from 'ssm-channel';
-import { onAbort } from '../abortable-sleep.js';
+import { type CloseInfo, type DataChannel, listenForAbort } from 'ssm-channel';
 import { closeFailure } from '../channel-errors.js';
 import { AdminShellError, mention } from '../errors.js';
 import type { AdminShellLogger } from '../logger.js';
@@ -119,7 +118,7 @@ class CommandRun {
       this.#fail(new AdminShellError('ABORTED', 'The operation was aborted.', { cause: signal.reason }));
       return;
     }
-    const stopListening = signal && onAbort(signal, () => this.#abort());
+    const stopListening = signal && listenForAbort(signal, () => this.#abort());
     const onData = (chunk: Buffer): void => this.#onData(chunk);
     const onClose = (info: CloseInfo): void => this.#onClose(info);
     this.#shell.on('data', onData);

@@ -19,11 +19,13 @@
  *    while the process was busy count before anything is resent).
  * 3. One ended state, `#closeInfo`, set once by `finish()` whatever ends the channel.
  */
+
 import type { ChannelStats, CloseInfo, StreamCredentials } from '../channel-types.js';
 import { peerText, SsmChannelError } from '../errors.js';
 import { type ClientEngine, createClientEngine } from '../protocol/client-engine.js';
 import type { EngineCloseInfo, SessionStartInfo } from '../protocol/client-options.js';
 import type { OpenTransport, Transport } from '../transport/transport.js';
+import { listenForAbort } from './abort-listener.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import type { ResolvedChannelOptions } from './options.js';
 import { Reconnector } from './reconnector.js';
@@ -183,11 +185,7 @@ export class ChannelDriver {
       const onAbort = (): void => {
         this.#fail(new SsmChannelError('ABORTED', 'the data channel was aborted', { cause: signal.reason }));
       };
-      // On a signal that follows the caller's, not on it: one signal may be shared by many channels, and
-      // Node warns past 10 listeners on one.
-      const follower = AbortSignal.any([signal]);
-      follower.addEventListener('abort', onAbort, { once: true });
-      this.#removeAbortListener = () => follower.removeEventListener('abort', onAbort);
+      this.#removeAbortListener = listenForAbort(signal, onAbort);
       if (signal.aborted) onAbort();
     }
     if (this.#closeInfo === undefined) await this.#connect(credentials);
