@@ -137,7 +137,10 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     return command;
   }
 
-  async function openPage(command: Command): Promise<{
+  async function openPage(
+    command: Command,
+    beforeLoad?: (page: Page) => Promise<unknown>,
+  ): Promise<{
     context: BrowserContext;
     page: Page;
     requests: string[];
@@ -157,6 +160,7 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
+    await beforeLoad?.(page);
     await page.goto(command.url);
     return { context, page, requests, sockets, errors };
   }
@@ -228,6 +232,20 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     });
     expect(claimed.status).toBe(200);
     expect(JSON.parse(claimed.body)).toMatchObject({ streamSessionId: em.streamSessionId });
+    // Watch the command as the page does, so that it waits for this claimer.
+    const watch = request({
+      host: '127.0.0.1',
+      port: new URL(origin).port,
+      path: '/api/watch',
+      method: 'POST',
+      headers: {
+        host,
+        ...json(origin),
+        authorization: `Bearer ${(JSON.parse(claimed.body) as { pageKey: string }).pageKey}`,
+      },
+    });
+    watch.on('error', () => {});
+    watch.end('{}');
     const again = await call(origin, '/api/claim', {
       method: 'POST',
       headers: json(origin),
@@ -242,6 +260,20 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     expect(createCalls()).toBe(callsBefore);
     command.child.kill('SIGINT');
     expect(await command.exit).toBe(130);
+  });
+
+  it('a page that dies between its claim and its watch ends the command within seconds', async () => {
+    const command = await web();
+    const claimed = await call(command.origin, '/api/claim', {
+      method: 'POST',
+      headers: json(command.origin),
+      body: JSON.stringify({ secret: command.secret }),
+    });
+    expect(claimed.status).toBe(200);
+    const claimedAt = Date.now();
+    expect(await command.exit).toBe(0);
+    expect(Date.now() - claimedAt).toBeLessThan(10_000);
+    expect(command.stderr()).toMatch(/the page was closed/);
   });
 
   it('open the page, type a command, see its output, resize, copy and paste, exit: the command ends with its status', async () => {
@@ -306,14 +338,23 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
   });
 
   it('keys typed and a resize made while connecting reach the session once it opens', async () => {
-    // Two throttled API calls keep the page connecting for a second or two.
-    em.injectFault({ status: 429, operation: 'CreateStreamSessionAdminShell', times: 2 });
     const command = await web();
-    const { context, page } = await openPage(command);
+    // The page's call for access is held until the keys are typed: it is still connecting meanwhile.
+    let typed!: () => void;
+    const held = new Promise<void>((resolve) => {
+      typed = resolve;
+    });
+    const { context, page } = await openPage(command, (p) =>
+      p.route('**/api/credentials', async (route) => {
+        await held;
+        await route.continue();
+      }),
+    );
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Calling/);
     await page.keyboard.type('echo early-$((1+1))\n');
     // Narrow enough that the status line wraps differently as it changes while connecting.
     await page.setViewportSize({ width: 600, height: 300 });
+    typed();
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
     await waitForScreen(page, /^early-2$/m);
     const rows = await page.locator('.xterm-rows > div').count();
@@ -331,15 +372,19 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     const { context, page } = await openPage(command);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
     const session = await em.terminalSession();
-    const cdp = await context.newCDPSession(page);
-    const crashedAt = Date.now();
-    void cdp.send('Page.crash').catch(() => undefined);
-    expect(await command.exit).toBe(0);
-    expect(Date.now() - crashedAt).toBeLessThan(10_000);
-    expect(command.stderr()).toMatch(/the page was closed/);
-    await context.close();
-    // Nobody told the shell to end: it lingers, as the service's would until its idle timeout.
-    session.terminate();
+    try {
+      const cdp = await context.newCDPSession(page);
+      const crashedAt = Date.now();
+      void cdp.send('Page.crash').catch(() => undefined);
+      expect(await command.exit).toBe(0);
+      expect(Date.now() - crashedAt).toBeLessThan(10_000);
+      expect(command.stderr()).toMatch(/the page was closed/);
+    } finally {
+      await context.close();
+      // Nobody told the shell to end: it lingers, as the service's would until its idle timeout. The next
+      // tests get a shell of their own.
+      session.terminate();
+    }
   });
 
   it('a session that ends with a long farewell (escapes, 20,000 characters) still ends the command', async () => {
@@ -347,10 +392,11 @@ describeInChromium('gamelift-admin-shell web in headless Chromium', () => {
     const { context, page } = await openPage(command);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toMatch(/^Connected/);
     const session = await em.terminalSession();
-    session.terminate(`${'\x1b'.repeat(3_000)}${'x'.repeat(20_000)}`);
+    session.terminate(`farewell ${'\x1b'.repeat(3_000)}${'x'.repeat(20_000)}`);
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^The session ended/);
-    expect(await command.exit).not.toBeNull();
-    expect(command.stderr()).toMatch(/the session ended/);
+    expect(await command.exit).toBe(0);
+    // What the page passed on, cut to what the server keeps, without its escapes.
+    expect(command.stderr()).toMatch(/session ended: farewell/);
     await context.close();
   });
 

@@ -183,7 +183,9 @@ function exitCodeForReport(
       diag.say('the session was closed in the page.');
       return ExitCode.OK;
     case 'page_closed':
-      diag.say('the page was closed; the session ended with it.');
+      // The page cannot end the shell on its way out (a shell session has no terminate message): say only
+      // what is known.
+      diag.say('the page was closed.');
       return ExitCode.OK;
     case 'aborted':
       return ExitCode.INTERRUPTED;

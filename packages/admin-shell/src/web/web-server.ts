@@ -7,8 +7,8 @@
  * - `POST /api/credentials` (page key): calls CreateStreamSessionAdminShell, answers the StreamUrl and token.
  * - `POST /api/ended` (page key) `{ reason, … }`: how the session ended; the command ends with it.
  * - `POST /api/watch` (page key): held open while the command runs; answered when it stops, so the page
- *   ends its session with it. When it drops while the server runs (the page crashed or was killed) and no
- *   end report follows, the session counts as ended by the page.
+ *   ends its session with it. When it drops while the server runs (the page crashed or was killed), or never
+ *   comes after the claim, and no end report follows, the session counts as ended by the page.
  *
  * Every request must name this server in `Host` (127.0.0.1 or localhost and the port: a DNS rebinding page
  * names its own host); every API request must come from this origin (`Origin`, and `Sec-Fetch-Site` where
@@ -81,7 +81,8 @@ const END_TEXT_LIMIT = 2_000;
 const MAX_BODY_BYTES = 32 * 1024;
 /**
  * When the page's watch request drops while the server runs (the tab crashed, the browser was killed: no
- * `pagehide` report came), the session counts as ended by the page after this long without a report.
+ * `pagehide` report came), or does not come within this long of the claim, the session counts as ended by
+ * the page after this long without a report.
  */
 const PAGE_GONE_MS = 3_000;
 /** How long a request may take to arrive, in ms. */
@@ -159,6 +160,14 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
   const origin = `http://127.0.0.1:${port}`;
   const hosts = acceptedHosts(port);
 
+  /** Ends the session as closed by the page unless a watch or an end report comes first. */
+  const armPageGone = (): void => {
+    if (lifetime.signal.aborted) return;
+    clearTimeout(pageGone);
+    pageGone = setTimeout(() => options.handlers.ended({ reason: 'page_closed' }), PAGE_GONE_MS);
+    pageGone.unref();
+  };
+
   const checkPageKey = (request: IncomingMessage): void => {
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
@@ -188,6 +197,8 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
         }
         pageKey = token();
         sendJson(response, 200, { pageKey, ...options.handlers.claimed() });
+        // The page asks to watch right after its claim: one that dies before gets the same end.
+        armPageGone();
         return;
       }
       case '/api/credentials': {
@@ -233,9 +244,7 @@ export async function startWebTerminalServer(options: WebTerminalServerOptions):
         clearTimeout(pageGone);
         response.once('close', () => {
           watchers.delete(response);
-          if (watchers.size > 0 || lifetime.signal.aborted) return;
-          pageGone = setTimeout(() => options.handlers.ended({ reason: 'page_closed' }), PAGE_GONE_MS);
-          pageGone.unref();
+          if (watchers.size === 0) armPageGone();
         });
         response.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'application/json' });
         response.flushHeaders();
