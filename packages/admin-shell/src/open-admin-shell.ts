@@ -18,6 +18,7 @@ import { channelErrorCode, mapChannelError } from './channel-errors.js';
 import { guardClientEndpoint } from './endpoint-guard.js';
 import { AdminShellError } from './errors.js';
 import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName } from './identifiers.js';
+import { linkSignals } from './linked-signal.js';
 import type { AdminShellLogger } from './logger.js';
 import { checkMilliseconds, checkSignal, MAX_TIMER_MS, shownValue } from './option-checks.js';
 import { printableText } from './printable-text.js';
@@ -264,8 +265,8 @@ async function open(
   const reconnect = async (context: ReconnectContext): Promise<StreamCredentials> => {
     if (replaced !== undefined) throw replaced;
     logger?.info?.('reconnecting: asking for a fresh stream URL', { attempt: context.attempt });
-    const both = signal === undefined ? context.signal : AbortSignal.any([context.signal, signal]);
-    const fresh = await request(both);
+    const both = linkSignals(context.signal, signal);
+    const fresh = await request(both.signal).finally(both.release);
     if (fresh.sessionId !== connectedSessionId) {
       replaced = new AdminShellError(
         'SESSION_REPLACED',

@@ -1,5 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { AdminShellError } from '../errors.js';
+import { linkSignals } from '../linked-signal.js';
 import { type AdminShell, type OpenAdminShellOptions, openAdminShell } from '../open-admin-shell.js';
 import { MAX_TIMER_MS, shownValue } from '../option-checks.js';
 import { MAX_COMMAND_BYTES } from './remote-script.js';
@@ -116,8 +117,7 @@ export function runAdminShellCommand(
     const tooLarge = new AbortController();
     for (const sink of [collected.stdout, collected.stderr])
       sink.onOverflow = (error) => tooLarge.abort(error);
-    const signal =
-      options.signal === undefined ? tooLarge.signal : AbortSignal.any([options.signal, tooLarge.signal]);
+    const { signal, release } = linkSignals(options.signal, tooLarge.signal);
     try {
       run.onOpen?.(shell);
       const exitCode = await runCommandOnShell(
@@ -136,6 +136,7 @@ export function runAdminShellCommand(
         durationMs: Math.round(performance.now() - started),
       };
     } finally {
+      release();
       shell.destroy();
     }
   });

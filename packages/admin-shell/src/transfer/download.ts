@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { Unpack } from 'tar';
 import { runAdminShellCommand } from '../command/run-admin-shell-command.js';
 import { AdminShellError } from '../errors.js';
+import { linkSignals } from '../linked-signal.js';
 import type { OpenAdminShellOptions } from '../open-admin-shell.js';
 import { printableText } from '../printable-text.js';
 import { type CopyOptions, type CopyResult, checkPath, lastComponent } from './copy-types.js';
@@ -151,8 +152,7 @@ async function receive(
     (bytes) => copy.onProgress?.({ bytes, ...(total === undefined ? {} : { totalBytes: total }) }),
     () => local.abort(),
   );
-  const signal =
-    options.signal === undefined ? local.signal : AbortSignal.any([options.signal, local.signal]);
+  const { signal, release } = linkSignals(options.signal, local.signal);
   let exitCode: number;
   try {
     ({ exitCode } = await runAdminShellCommand({ ...options, signal }, downloadScript(remotePath), {
@@ -163,6 +163,8 @@ async function receive(
   } catch (error) {
     if (sink.failure !== undefined) throw localWriteError(target.final, sink.failure);
     throw error;
+  } finally {
+    release();
   }
   if (sink.bytes === 0) {
     report.finish();

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { c as create } from 'tar';
 import { runAdminShellCommand } from '../command/run-admin-shell-command.js';
 import { AdminShellError } from '../errors.js';
+import { linkSignals } from '../linked-signal.js';
 import type { OpenAdminShellOptions } from '../open-admin-shell.js';
 import { printableText } from '../printable-text.js';
 import { type CopyOptions, type CopyResult, checkPath } from './copy-types.js';
@@ -108,8 +109,7 @@ export async function copyToStreamSession(
   });
   pack.pipe(counted);
   const report = new TransferReport();
-  const signal =
-    options.signal === undefined ? local.signal : AbortSignal.any([options.signal, local.signal]);
+  const { signal, release } = linkSignals(options.signal, local.signal);
   let exitCode: number;
   try {
     ({ exitCode } = await runAdminShellCommand(
@@ -125,6 +125,7 @@ export async function copyToStreamSession(
     if (readFailure !== undefined) throw localReadError(localPath, readFailure);
     throw error;
   } finally {
+    release();
     pack.unpipe(counted);
     counted.destroy();
   }

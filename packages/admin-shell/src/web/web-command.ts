@@ -14,6 +14,7 @@ import { exitCodeForClose } from '../cli/session-end.js';
 import { type CliContext, singleTarget } from '../cli/session-options.js';
 import { AdminShellError } from '../errors.js';
 import { type CheckedIdentifiers, checkIdentifiers, checkRegion, checkRegionName } from '../identifiers.js';
+import { linkSignals } from '../linked-signal.js';
 import { clientProfile, createGameLiftStreamsClient, resolveClientRegion } from '../sdk-client.js';
 import { mapServiceError } from '../service-errors.js';
 import { loadPageAssets } from './web-assets.js';
@@ -93,12 +94,12 @@ async function serve(target: Target, ctx: CliContext): Promise<number> {
       },
       credentials: async (callSignal) => {
         calls += 1;
-        const both = signal === undefined ? callSignal : AbortSignal.any([callSignal, signal]);
+        const both = linkSignals(callSignal, signal);
         let access: AdminShellAccess;
         try {
           access = await requestAdminShellAccess(client, ids, {
             region,
-            signal: both,
+            signal: both.signal,
             ...(args.waitSeconds === undefined ? {} : { retry: { maxWaitMs: args.waitSeconds * 1000 } }),
             ...(logger === undefined ? {} : { logger }),
           });
@@ -106,6 +107,8 @@ async function serve(target: Target, ctx: CliContext): Promise<number> {
           if (error instanceof AdminShellError) lastApiFailure = error;
           diag.say(error instanceof Error ? error.message : String(error));
           throw error;
+        } finally {
+          both.release();
         }
         diag.say(
           calls === 1
