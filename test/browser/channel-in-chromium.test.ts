@@ -18,7 +18,7 @@ declare const document: { title: string };
 // biome-ignore lint/suspicious/noExplicitAny: the test page's functions take and return plain data.
 type PageFunction = (...args: any[]) => Promise<any>;
 type PageGlobal = Record<
-  'runVectors' | 'echoSession' | 'readSource' | 'connectError' | 'abortSession',
+  'runVectors' | 'echoSession' | 'readSource' | 'connectError' | 'abortSession' | 'busySession',
   PageFunction
 >;
 
@@ -152,5 +152,16 @@ describeInChromium('ssm-channel in headless Chromium', () => {
       reader: 'ABORTED',
       closed: 'aborted',
     });
+  });
+
+  it('a page busy past every retransmission timeout reads the acks that arrived before resending anything', async () => {
+    const agent = await emulator({ mode: 'echo', handshake: true });
+    const result = await page.evaluate(
+      ([url, token]) => (globalThis as unknown as PageGlobal).busySession(url, token, 1_300),
+      [agent.url, agent.tokenValue] as const,
+    );
+    expect(result.echoed).toBe(8 * 1024);
+    expect(result.messagesOut).toBeGreaterThanOrEqual(8);
+    expect(result.retransmissions).toBe(0);
   });
 });

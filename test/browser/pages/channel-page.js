@@ -136,5 +136,34 @@ async function abortSession(url, token) {
   return { reader: await reading, closed: (await channel.closed).reason };
 }
 
-Object.assign(globalThis, { runVectors, echoSession, readSource, connectError, abortSession });
+/**
+ * Sends 8 KiB, then keeps the page busy past every retransmission timeout while the agent's acks arrive:
+ * how many frames were resent.
+ */
+async function busySession(url, token, blockMs) {
+  const channel = await connect(url, token);
+  const writer = channel.writable.getWriter();
+  const reader = channel.readable.getReader();
+  const input = new Uint8Array(8 * 1024).fill(0x78);
+  void writer.write(input);
+  // The frames leave; then a long task of the page's own (a big render, a synchronous parse).
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const until = performance.now() + blockMs;
+  while (performance.now() < until) {
+    // Busy.
+  }
+  let echoed = 0;
+  while (echoed < input.length) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    echoed += value.length;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const stats = channel.stats();
+  channel.close();
+  await channel.closed;
+  return { echoed, messagesOut: stats.messagesOut, retransmissions: stats.retransmissions };
+}
+
+Object.assign(globalThis, { runVectors, echoSession, readSource, connectError, abortSession, busySession });
 document.title = 'ready';

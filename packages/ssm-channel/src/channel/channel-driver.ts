@@ -12,11 +12,12 @@
  *    user code (a `'data'` listener, a write callback) ever runs inside an engine call, and `sync()` never
  *    nests: a call made while it runs (a listener that writes), or while an engine call runs (a stream that
  *    pulls as output is enqueued), asks it to go round once more.
- * 2. One deferral primitive, the face's `defer`, for the three things that must wait until the socket
- *    reads at hand have been handled: the start of the session (so that a failure in that read rejects the
- *    connect call instead of erroring a stream the caller does not hold yet), flag events (so that the
- *    caller can listen for one that came with the first output), and the timer (so that acks that arrived
- *    while the process was busy count before anything is resent).
+ * 2. Deferral, at two points the face defines: after the socket read at hand (`defer`) for the start of the
+ *    session (so that a failure in that read rejects the connect call instead of erroring a stream the
+ *    caller does not hold yet) and flag events (so that the caller can listen for one that came with the
+ *    first output); after every read already waiting (`afterQueuedReads`) for the timer (so that acks that
+ *    arrived while the process was busy count before anything is resent). Under Node one `setImmediate`
+ *    is both; a browser delivers each WebSocket message as a task of its own, so there they differ.
  * 3. One ended state, `#closeInfo`, set once by `finish()` whatever ends the channel.
  */
 
@@ -45,10 +46,15 @@ export interface ChannelFace {
   /** StdErr (PayloadType 11), when the face keeps it apart. */
   readonly stderr?: OutputSink;
   /**
-   * Runs `task` once the socket reads at hand have been handled (rule 2): `setImmediate` under Node (after
-   * the loop's poll phase); a microtask in a browser, which has no such phase and orders tasks its own way.
+   * Runs `task` once the socket read at hand has been handled (rule 2): `setImmediate` under Node (after the
+   * loop's poll phase); a microtask in a browser (each WebSocket message is a task of its own).
    */
   defer(task: () => void): void;
+  /**
+   * Runs `task` once every socket read already waiting has been handled (rule 2): `setImmediate` under
+   * Node; in a browser, a task queued behind the WebSocket messages already queued (`after-queued-tasks.ts`).
+   */
+  afterQueuedReads(task: () => void): void;
   /** A Flag payload arrived (called deferred). */
   onFlag?(flag: number): void;
   /**
@@ -106,12 +112,13 @@ export class ChannelDriver {
     // A failed connection rejects `start()` itself; `#started` must not also surface as unhandled.
     this.#started.catch(() => undefined);
     const now = (): number => performance.now();
-    // Rule 2: a timer that fires waits for the socket reads at hand. Node runs expired timers before it
-    // reads sockets, so after a busy spell the acks that came meanwhile are read first, not resent for.
+    // Rule 2: a timer that fires waits for the socket reads already waiting. Node runs expired timers before
+    // it reads sockets (and a browser may run a timer task before queued messages), so after a busy spell
+    // the acks that came meanwhile are read first, not resent for.
     const onTimer = (): void => {
       if (this.#closeInfo === undefined) this.#run(() => this.#engine.onTimer());
     };
-    this.#timer = new DeadlineTimer(now, () => face.defer(onTimer));
+    this.#timer = new DeadlineTimer(now, () => face.afterQueuedReads(onTimer));
     const { stdout, stderr } = face;
     this.#engine = createClientEngine({
       ...options.engine,

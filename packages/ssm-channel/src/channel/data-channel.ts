@@ -57,6 +57,7 @@ export class DataChannel extends Duplex {
       stdout: this.#stdout,
       stderr: this.#stderr,
       defer: setImmediate,
+      afterQueuedReads: setImmediate,
       onFlag: (flag) => {
         if (!this.destroyed) this.emit('flag', flag);
       },

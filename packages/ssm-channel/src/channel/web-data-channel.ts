@@ -3,10 +3,12 @@
  * web streams (Node too). The driver runs the engine, the transport (a WHATWG `WebSocket`), the timer and
  * reconnection; this file turns its output into a `ReadableStream` and stream writes into engine input.
  */
+
 import type { ChannelStats, CloseInfo, StreamCredentials } from '../channel-types.js';
 import { SsmChannelError } from '../errors.js';
 import type { SessionStartInfo } from '../protocol/client-options.js';
 import type { OpenTransport } from '../transport/transport.js';
+import { afterQueuedTasks } from './after-queued-tasks.js';
 import { ChannelDriver, failureInfo, type OutputSink, toChannelError } from './channel-driver.js';
 import type { ResolvedChannelOptions } from './options.js';
 
@@ -128,6 +130,7 @@ export class WebDataChannel {
       stdout: this.#output,
       // Called as a plain function: browsers refuse `queueMicrotask` called as a method of another object.
       defer: (task) => queueMicrotask(task),
+      afterQueuedReads: afterQueuedTasks,
       ended: (info) => this.#ended(info),
     });
     this.closed = this.#driver.whenClosed;

@@ -1,0 +1,43 @@
+/**
+ * The web face's deferral (the driver's rule 2): runs a task as a task of its own, after the tasks already
+ * queued, such as the WebSocket messages that arrived while the page was busy. A microtask would run before
+ * them, and a timer is clamped and throttled in background tabs; a `MessageChannel` message is neither.
+ */
+
+/** The part of a `MessagePort` used here, as browsers and Node both have it (Node's can be unref'd). */
+interface Port {
+  onmessage: (() => void) | null;
+  postMessage(message: undefined): void;
+  unref?(): void;
+}
+
+let queued: (() => void)[] = [];
+let ports: { port1: Port; port2: Port } | undefined;
+
+function runQueued(): void {
+  const tasks = queued;
+  queued = [];
+  for (const task of tasks) {
+    try {
+      task();
+    } catch (error) {
+      // Reported as an uncaught error, as a task of its own would be, without skipping the others.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/** Runs `task` after the tasks already queued (one message for all the tasks deferred meanwhile). */
+export function afterQueuedTasks(task: () => void): void {
+  queued.push(task);
+  if (queued.length > 1) return;
+  if (ports === undefined) {
+    ports = new MessageChannel() as unknown as { port1: Port; port2: Port };
+    ports.port1.onmessage = runQueued;
+    // Under Node a port with a listener keeps the process alive; the channel's socket does that already.
+    ports.port1.unref?.();
+  }
+  ports.port2.postMessage(undefined);
+}
