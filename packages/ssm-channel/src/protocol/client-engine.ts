@@ -8,9 +8,10 @@
  *    (which resends every unacknowledged message at once);
  * 2. every binary or text message: `engine.receive(bytes)`; on socket loss: `engine.transportDown()`;
  * 3. after each call, (re)arm one timer at `engine.nextDeadline()` (absolute, in the `now()` clock) and call
- *    `engine.onTimer()` when it fires, once the socket reads at hand are handled (under Node, in a
- *    `setImmediate`: expired timers run before sockets are read, and acks that came while the process was
- *    busy must count before anything is resent);
+ *    `engine.onTimer()` when it fires, once the socket reads already waiting are handled (under Node, in a
+ *    `setImmediate`: expired timers run before sockets are read; in a browser, in a task queued behind the
+ *    WebSocket messages already queued): acks that came while the process was busy must count before
+ *    anything is resent;
  * 4. `write(bytes)` returns false when the window is full: complete the Duplex write on `onWritable`;
  * 5. flow control, both ways: release output with `consumed(n)` as the reader takes it; have `sendFrame`
  *    answer false while the socket's send queue is above its high-water mark and call `drained()` once it
