@@ -23,7 +23,16 @@ export function listenForAbort(signal: AbortSignal, listener: () => void): () =>
     const listeners = new Set<() => void>();
     const onAbort = (): void => {
       waiting.delete(signal);
-      for (const run of listeners) run();
+      for (const run of listeners) {
+        try {
+          run();
+        } catch (error) {
+          // Reported as an uncaught error, as a listener of its own would be, without skipping the others.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
     };
     entry = { listeners, onAbort };
     waiting.set(signal, entry);

@@ -31,13 +31,14 @@ function runQueued(): void {
 
 /** Runs `task` after the tasks already queued (one message for all the tasks deferred meanwhile). */
 export function afterQueuedTasks(task: () => void): void {
-  queued.push(task);
-  if (queued.length > 1) return;
   if (ports === undefined) {
     ports = new MessageChannel() as unknown as { port1: Port; port2: Port };
     ports.port1.onmessage = runQueued;
-    // Under Node a port with a listener keeps the process alive; the channel's socket does that already.
+    // Under Node a port with a listener would keep the process alive for good. Unref'd, a task posted when
+    // nothing else keeps Node alive never runs: the channel's timer is unref'd too, and a channel that
+    // still has something to time holds a socket or a reconnection timer, which keep it alive.
     ports.port1.unref?.();
   }
-  ports.port2.postMessage(undefined);
+  queued.push(task);
+  if (queued.length === 1) ports.port2.postMessage(undefined);
 }

@@ -16,8 +16,9 @@
  *    session (so that a failure in that read rejects the connect call instead of erroring a stream the
  *    caller does not hold yet) and flag events (so that the caller can listen for one that came with the
  *    first output); after every read already waiting (`afterQueuedReads`) for the timer (so that acks that
- *    arrived while the process was busy count before anything is resent). Under Node one `setImmediate`
- *    is both; a browser delivers each WebSocket message as a task of its own, so there they differ.
+ *    arrived while the process was busy count before anything is resent). The Node face uses one
+ *    `setImmediate` for both; the web face (in any runtime) a microtask and a `MessageChannel` task, since
+ *    a browser delivers each WebSocket message as a task of its own.
  * 3. One ended state, `#closeInfo`, set once by `finish()` whatever ends the channel.
  */
 
@@ -46,13 +47,14 @@ export interface ChannelFace {
   /** StdErr (PayloadType 11), when the face keeps it apart. */
   readonly stderr?: OutputSink;
   /**
-   * Runs `task` once the socket read at hand has been handled (rule 2): `setImmediate` under Node (after the
-   * loop's poll phase); a microtask in a browser (each WebSocket message is a task of its own).
+   * Runs `task` once the socket read at hand has been handled (rule 2): `setImmediate` in the Node face
+   * (after the loop's poll phase); a microtask in the web face (each WebSocket message is a task of its own).
    */
   defer(task: () => void): void;
   /**
-   * Runs `task` once every socket read already waiting has been handled (rule 2): `setImmediate` under
-   * Node; in a browser, a task queued behind the WebSocket messages already queued (`after-queued-tasks.ts`).
+   * Runs `task` once every socket read already waiting has been handled (rule 2): `setImmediate` in the
+   * Node face; in the web face, a task queued behind the WebSocket messages already queued
+   * (`after-queued-tasks.ts`).
    */
   afterQueuedReads(task: () => void): void;
   /** A Flag payload arrived (called deferred). */

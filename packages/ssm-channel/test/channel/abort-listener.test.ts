@@ -46,6 +46,27 @@ describe('listenForAbort', () => {
     expect(count).toBe(2);
   });
 
+  it('a waiter that throws does not keep the others from running; its error is reported as uncaught', async () => {
+    const controller = new AbortController();
+    const ran: string[] = [];
+    listenForAbort(controller.signal, () => ran.push('first'));
+    listenForAbort(controller.signal, () => {
+      throw new Error('a callback of the user');
+    });
+    listenForAbort(controller.signal, () => ran.push('third'));
+    const reported = new Promise<unknown>((resolve) => {
+      const listeners = process.listeners('uncaughtException');
+      process.removeAllListeners('uncaughtException');
+      process.once('uncaughtException', (error) => {
+        for (const listener of listeners) process.on('uncaughtException', listener);
+        resolve(error);
+      });
+    });
+    controller.abort();
+    expect(ran).toEqual(['first', 'third']);
+    expect(await reported).toMatchObject({ message: 'a callback of the user' });
+  });
+
   it('keeps a signal that nothing else holds (AbortSignal.timeout) alive until it fires', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
