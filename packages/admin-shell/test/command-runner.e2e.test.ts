@@ -178,6 +178,34 @@ describe('runAdminShellCommand on a host with perl, through the real SDK and bot
   });
 });
 
+describe('runAdminShellCommand aborted, on a host that keeps the shell when the client leaves (as the service does until its idle timeout)', () => {
+  const host = hosts({ agent: { keepSessionOnClientClose: true } });
+
+  it('an abort types Ctrl-C before the session ends: the remote command gets its SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abort-int-'));
+    try {
+      const mark = join(dir, 'interrupted');
+      const controller = new AbortController();
+      const running = runAdminShellCommand(
+        optionsFor(host(), { signal: controller.signal }),
+        `trap 'touch ${mark}; exit 130' INT; echo started; sleep 30 & wait`,
+        {
+          stdout: new Writable({
+            write(chunk, _encoding, callback) {
+              if (String(chunk).includes('started')) controller.abort();
+              callback();
+            },
+          }),
+        },
+      );
+      expect((await rejection(running)).code).toBe('ABORTED');
+      await expect.poll(() => existsSync(mark), { timeout: 5_000 }).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runAdminShellCommand when the admin shell is bash with readline (typed line goes through readline)', () => {
   const host = hosts({ agent: { shell: { file: 'bash', args: ['--noprofile', '--norc', '-i'] } } });
 

@@ -110,7 +110,12 @@ export function runAdminShellCommand(
   }
   const stdin = toReadable(run.stdin);
   const started = performance.now();
-  return openAdminShell(options).then(async (shell) => {
+  // The caller's signal ends the opening; once the shell is open, it is the runner's alone, so that an
+  // abort types Ctrl-C into the shell before the shell is destroyed (a channel following the signal too
+  // would be closed first, and the remote command left running).
+  const opening = linkSignals(options.signal);
+  const opened = openAdminShell({ ...options, signal: opening.signal }).finally(opening.release);
+  return opened.then(async (shell) => {
     const collected = { stdout: new Collector('stdout', max), stderr: new Collector('stderr', max) };
     const stdout = run.stdout ?? collected.stdout;
     const stderr = run.stderr ?? collected.stderr;
