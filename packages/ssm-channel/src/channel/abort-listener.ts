@@ -3,6 +3,8 @@
  * signal among hundreds of them, and Node warns past 10 listeners on one `EventTarget`.
  */
 
+import { runEach } from './run-each.js';
+
 interface Waiting {
   readonly listeners: Set<() => void>;
   readonly onAbort: () => void;
@@ -23,16 +25,7 @@ export function listenForAbort(signal: AbortSignal, listener: () => void): () =>
     const listeners = new Set<() => void>();
     const onAbort = (): void => {
       waiting.delete(signal);
-      for (const run of listeners) {
-        try {
-          run();
-        } catch (error) {
-          // Reported as an uncaught error, as a listener of its own would be, without skipping the others.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
+      runEach(listeners);
     };
     entry = { listeners, onAbort };
     waiting.set(signal, entry);

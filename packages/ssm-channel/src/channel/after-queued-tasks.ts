@@ -4,6 +4,8 @@
  * them, and a timer is clamped and throttled in background tabs; a `MessageChannel` message is neither.
  */
 
+import { runEach } from './run-each.js';
+
 /** The part of a `MessagePort` used here, as browsers and Node both have it (Node's can be unref'd). */
 interface Port {
   onmessage: (() => void) | null;
@@ -17,16 +19,7 @@ let ports: { port1: Port; port2: Port } | undefined;
 function runQueued(): void {
   const tasks = queued;
   queued = [];
-  for (const task of tasks) {
-    try {
-      task();
-    } catch (error) {
-      // Reported as an uncaught error, as a task of its own would be, without skipping the others.
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
+  runEach(tasks);
 }
 
 /** Runs `task` after the tasks already queued (one message for all the tasks deferred meanwhile). */

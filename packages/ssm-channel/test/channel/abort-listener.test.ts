@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { listenForAbort } from '../../src/channel/abort-listener.js';
+import { nextUncaught } from './next-uncaught.js';
 
 describe('listenForAbort', () => {
   it('many waits on one signal share one event listener; each runs once; the last one out removes it', () => {
@@ -54,14 +55,7 @@ describe('listenForAbort', () => {
       throw new Error('a callback of the user');
     });
     listenForAbort(controller.signal, () => ran.push('third'));
-    const reported = new Promise<unknown>((resolve) => {
-      const listeners = process.listeners('uncaughtException');
-      process.removeAllListeners('uncaughtException');
-      process.once('uncaughtException', (error) => {
-        for (const listener of listeners) process.on('uncaughtException', listener);
-        resolve(error);
-      });
-    });
+    const reported = nextUncaught();
     controller.abort();
     expect(ran).toEqual(['first', 'third']);
     expect(await reported).toMatchObject({ message: 'a callback of the user' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afterQueuedTasks } from '../../src/channel/after-queued-tasks.js';
+import { nextUncaught } from './next-uncaught.js';
 
 describe('afterQueuedTasks', () => {
   it('runs tasks in order, after what was already queued; a task deferred by a task runs in the next round', async () => {
@@ -21,14 +22,7 @@ describe('afterQueuedTasks', () => {
 
   it('a task that throws does not keep the others from running; its error is reported as uncaught', async () => {
     const ran: string[] = [];
-    const reported = new Promise<unknown>((resolve) => {
-      const listeners = process.listeners('uncaughtException');
-      process.removeAllListeners('uncaughtException');
-      process.once('uncaughtException', (error) => {
-        for (const listener of listeners) process.on('uncaughtException', listener);
-        resolve(error);
-      });
-    });
+    const reported = nextUncaught();
     const last = new Promise<void>((resolve) => {
       afterQueuedTasks(() => ran.push('first'));
       afterQueuedTasks(() => {
