@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type GameLiftStreamsEmulator, startGameLiftStreamsEmulator } from '../testing/index.js';
+import { runCli } from './run-cli.js';
 
 /** Local, made-up credentials: the emulator verifies the SigV4 signature made with them. */
 const credentials = {
@@ -47,4 +48,31 @@ export function emulatorArgs(emulator: GameLiftStreamsEmulator): string[] {
 /** `word` as a POSIX shell reads it back: unchanged when plain, else in single quotes. */
 export function shellQuoted(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What a demo prints before the command starts: the emulators, the command line, and `hint` if any. */
+export function demoBanner(
+  title: string,
+  emulator: GameLiftStreamsEmulator,
+  argv: readonly string[],
+  hint = '',
+): string {
+  return [
+    title,
+    `  GameLift Streams API emulator: ${emulator.endpoint} (stream group ${emulator.streamGroupId}, stream session ${emulator.streamSessionId})`,
+    '  SSM agent emulator: a real shell on this machine, in a pseudo-terminal',
+    `  command: gamelift-admin-shell ${argv.map(shellQuoted).join(' ')}`,
+    hint,
+  ].join('\n');
+}
+
+/** Runs the command on this process's standard streams; SIGINT, SIGTERM and SIGHUP stop it. */
+export function runDemoCommand(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => controller.abort());
+  return runCli(
+    argv,
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    { signal: controller.signal },
+  );
 }

@@ -5,36 +5,21 @@
  * the real one: the AWS SDK signs and sends CreateStreamSessionAdminShell over HTTP, the data channel speaks
  * the Session Manager protocol over a WebSocket, and your keys reach a shell.
  */
-import { emulatorArgs, shellQuoted, startDemoEmulator } from './demo-setup.js';
+import { demoBanner, emulatorArgs, runDemoCommand, startDemoEmulator } from './demo-setup.js';
 import { ExitCode } from './exit-codes.js';
 import { restoreAllTerminals } from './raw-mode.js';
-import { runCli } from './run-cli.js';
 
 const extra = process.argv.slice(2);
 const emulator = await startDemoEmulator();
 const argv = [...emulatorArgs(emulator), ...extra];
 const interactive = process.stdin.isTTY === true && !extra.includes('--command');
-process.stderr.write(
-  [
-    'gamelift-admin-shell demo',
-    `  GameLift Streams API emulator: ${emulator.endpoint} (stream group ${emulator.streamGroupId}, stream session ${emulator.streamSessionId})`,
-    '  SSM agent emulator: a real shell on this machine, in a pseudo-terminal',
-    `  command: gamelift-admin-shell ${argv.map(shellQuoted).join(' ')}`,
-    interactive ? "  Type `ls` to see this machine's files; `exit` or Enter ~ . ends the session.\n" : '',
-  ].join('\n'),
-);
-
-const controller = new AbortController();
-for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => controller.abort());
+const hint = interactive
+  ? "  Type `ls` to see this machine's files; `exit` or Enter ~ . ends the session.\n"
+  : '';
+process.stderr.write(demoBanner('gamelift-admin-shell demo', emulator, argv, hint));
 let code: number = ExitCode.INTERNAL;
 try {
-  code = await runCli(
-    argv,
-    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    {
-      signal: controller.signal,
-    },
-  );
+  code = await runDemoCommand(argv);
 } finally {
   restoreAllTerminals();
   await emulator.close();
