@@ -7,13 +7,10 @@
 //                                PROFILE_INTERVAL_US=50, PROFILE_TOP=30,
 //                                PROFILE_OUT=file.cpuprofile to keep the raw profile for DevTools,
 //                                PROFILE_DEVTOOLS_NETWORK=1 to profile with DevTools' Network domain on)
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { startAgentProcess } from '../channel/agent-process.js';
 import { launchChromium } from './chromium.js';
+import { servePage } from './page-server.js';
 
 const MESSAGES = Number(process.env.PROFILE_MESSAGES ?? 8000);
 const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 50);
@@ -25,26 +22,7 @@ const CASE = process.env.PROFILE_CASE ?? 'channel';
 /** The size of the bare answer: an ack frame's (120-byte header, 179 bytes of JSON); 0 for none. */
 const REPLY_BYTES = Number(process.env.PROFILE_REPLY_BYTES ?? 299);
 
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL('./throughput-page.js', import.meta.url))],
-  bundle: true,
-  platform: 'browser',
-  format: 'esm',
-  write: false,
-  logLevel: 'silent',
-  tsconfigRaw: '{}',
-});
-const script = bundle.outputFiles[0].contents;
-const server = createServer((request, response) => {
-  if (request.url === '/page.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-  else
-    response
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>');
-});
-server.listen(0, '127.0.0.1');
-await once(server, 'listening');
-const pageUrl = `http://127.0.0.1:${server.address().port}/`;
+const { url: pageUrl, server } = await servePage({ minify: false });
 
 const agent = await startAgentProcess({ lifetimeMs: 300_000 });
 const browser = await launchChromium(CHROMIUM);

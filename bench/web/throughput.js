@@ -11,16 +11,13 @@
 //
 //   node bench/web/throughput.js   (BENCH_ROUNDS=5, BENCH_WEB_MB=16, BENCH_EMULATOR_MB=8, BENCH_WRITE=0,
 //                                   BENCH_DEVTOOLS_NETWORK=1 to measure with DevTools' Network domain on)
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { connectDataChannel } from 'ssm-channel';
 import { startAgentProcess } from '../channel/agent-process.js';
 import { median, outputOurs } from '../channel/cases.js';
 import { startEmulatorProcess } from '../channel/emulator-process.js';
 import { machine, writeReadmeBlock } from '../readme-block.js';
 import { launchChromium } from './chromium.js';
+import { servePage } from './page-server.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PAYLOAD = 1024;
@@ -36,32 +33,6 @@ const fmt = (value, digits = 1) =>
   value === undefined || Number.isNaN(value)
     ? '—'
     : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** The page: bundled as an application would bundle it, served on 127.0.0.1. */
-async function servePage() {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./throughput-page.js', import.meta.url))],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-    tsconfigRaw: '{}',
-  });
-  const script = bundle.outputFiles[0].contents;
-  const server = createServer((request, response) => {
-    if (request.url === '/page.js')
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>loading</title><script type="module" src="/page.js"></script>');
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${server.address().port}/`, server };
-}
 
 /** The page's main-thread time so far (s): DevTools' TaskDuration. */
 async function taskDuration(page) {
@@ -128,7 +99,7 @@ const emulator = await startEmulatorProcess(2 + 2 * ROUNDS, {
   tokenValidityMs: 3_600_000,
 });
 let nextSession = 0;
-const served = await servePage();
+const served = await servePage({ minify: true });
 const browser = await launchChromium(CHROMIUM);
 const rows = { fastNode: [], fastWeb: [], emuNode: [], emuWeb: [], bareRead: [], bareReply: [] };
 let chromiumVersion;
